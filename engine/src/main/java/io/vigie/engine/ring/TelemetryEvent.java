@@ -1,0 +1,465 @@
+package io.vigie.engine.ring;
+
+import io.vigie.engine.event.Fields;
+import io.vigie.engine.event.Logsources;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * One normalised event, held in a preallocated Disruptor ring slot and filled in place by the publishing thread's
+ * decoder. Reused for every event that passes through the slot, so nothing here is allocated per event once the
+ * slot's buffers have grown to the working set (growth is rare, bounded by the listener's max frame size, and kept).
+ *
+ * <pre>
+ *   raw[0..rawLength)          the frame exactly as received (the evidence)
+ *   field table, entry i:      id[i] | nameOff[i] nameLen[i] (only for ids past the dictionary cap) | valOff[i] valLen[i]
+ *   arena[0..arenaLength)      field values (and inline names), UTF-8 bytes
+ * </pre>
+ *
+ * <p>Threading: written by one publisher between claim and publish; read by ring workers after publish; the raw
+ * journal worker also writes {@link #seq}, before any rule worker reads the slot (rule workers are gated on it).
+ */
+public final class TelemetryEvent {
+    /** Value of {@link #timestampNanos} when the frame carried no usable time. */
+    public static final long NO_TIME = Long.MIN_VALUE;
+    /** Field id stored for an entry whose name did not fit in the dictionary (name kept inline in the arena). */
+    public static final int INLINE_NAME = -2;
+
+    private static final int INITIAL_BYTES = 2048;
+    private static final int INITIAL_FIELDS = 32;
+
+    // --- frame and provenance -------------------------------------------------------------------------------
+    private byte[] raw = new byte[INITIAL_BYTES];
+    private int rawLength;
+    /** Receive time, epoch nanoseconds (the {@code event.created} field). */
+    public long receivedNanos;
+    /** Receive time on the monotonic clock ({@link System#nanoTime()}), for stage latencies only. */
+    public long receivedMonoNanos;
+    /** Event time from the log, epoch nanoseconds, or {@link #NO_TIME}. */
+    public long timestampNanos;
+    /** Listener that received the frame (index into the engine's listener table). */
+    public int listenerId;
+    /** Peer address: 4 or 16 bytes in {@link #peerAddress}, length in {@link #peerAddressLength} (0 = none). */
+    public final byte[] peerAddress = new byte[16];
+    public int peerAddressLength;
+    public int peerPort;
+    /** {@link EventFormat} code of the decoder that produced the fields. */
+    public int format;
+    /** 0 when accepted; otherwise the ordinal of the reject reason (io.vigie.engine.status.RejectReason). */
+    public int rejectReason;
+    /** Sigma logsource of the event, as {@link Logsources} ids. */
+    public int logProduct;
+    public int logCategory;
+    public int logService;
+    /** TLP 2.0 label code (io.vigie.engine.alert.Tlp ordinal); set by the listener. */
+    public int tlp;
+    /** Position of the event in the raw journal ({@code vigie.seq}); -1 until the journal worker has appended it. */
+    public long seq;
+    /** Replay provenance: source file index (-1 when live) and 1-based line number. */
+    public int sourceFile;
+    public long sourceLine;
+    /** Decoder flags (e.g. lenient parse), see {@link EventFormat}. */
+    public int flags;
+
+    // --- field table ----------------------------------------------------------------------------------------
+    private int[] ids = new int[INITIAL_FIELDS];
+    private int[] valueOffsets = new int[INITIAL_FIELDS];
+    private int[] valueLengths = new int[INITIAL_FIELDS];
+    private int[] nameOffsets = new int[INITIAL_FIELDS];
+    private int[] nameLengths = new int[INITIAL_FIELDS];
+    private int fieldCount;
+    private byte[] arena = new byte[INITIAL_BYTES];
+    private int arenaLength;
+    private int openField = -1;
+    /** Count of buffer growths this slot did (rare allocation on the event path is counted). */
+    private long growths;
+
+    /** Clears the slot for a new frame; keeps its buffers. */
+    public void reset() {
+        rawLength = 0;
+        receivedNanos = 0;
+        receivedMonoNanos = 0;
+        timestampNanos = NO_TIME;
+        listenerId = 0;
+        peerAddressLength = 0;
+        peerPort = 0;
+        format = 0;
+        rejectReason = 0;
+        logProduct = Logsources.UNKNOWN;
+        logCategory = Logsources.UNKNOWN;
+        logService = Logsources.UNKNOWN;
+        tlp = 0;
+        seq = -1;
+        sourceFile = -1;
+        sourceLine = 0;
+        flags = 0;
+        clearFields();
+    }
+
+    /** Removes all fields (used when a decoder restarts on another format). */
+    public void clearFields() {
+        fieldCount = 0;
+        arenaLength = 0;
+        openField = -1;
+    }
+
+    // --- raw bytes ------------------------------------------------------------------------------------------
+
+    /** The buffer holding the raw frame; valid bytes are [0, {@link #rawLength()}). */
+    public byte[] raw() {
+        return raw;
+    }
+
+    public int rawLength() {
+        return rawLength;
+    }
+
+    /**
+     * Ensures the raw buffer holds {@code length} bytes and sets the raw length; the caller then copies the frame
+     * into {@link #raw()}. Returns the buffer.
+     */
+    public byte[] rawBuffer(final int length) {
+        if (raw.length < length) {
+            raw = new byte[Math.max(length, raw.length * 2)];
+            growths++;
+        }
+        rawLength = length;
+        return raw;
+    }
+
+    /** Copies a frame in as the raw bytes. */
+    public void setRaw(final byte[] src, final int offset, final int length) {
+        System.arraycopy(src, offset, rawBuffer(length), 0, length);
+    }
+
+    // --- writing fields -------------------------------------------------------------------------------------
+
+    /** Adds a field whose value is a byte range; returns the entry index. */
+    public int addField(final int id, final byte[] src, final int offset, final int length) {
+        final int i = newEntry(id);
+        ensureArena(length);
+        System.arraycopy(src, offset, arena, arenaLength, length);
+        valueOffsets[i] = arenaLength;
+        valueLengths[i] = length;
+        arenaLength += length;
+        return i;
+    }
+
+    /** Adds a field whose value is a slice of this event's own raw bytes. */
+    public int addRawField(final int id, final int rawOffset, final int length) {
+        return addField(id, raw, rawOffset, length);
+    }
+
+    /** Adds a field with a decimal integer value (no allocation). */
+    public int addField(final int id, final long value) {
+        final int i = newEntry(id);
+        ensureArena(20);
+        valueOffsets[i] = arenaLength;
+        arenaLength = writeLong(arena, arenaLength, value);
+        valueLengths[i] = arenaLength - valueOffsets[i];
+        return i;
+    }
+
+    /** Adds a field from an ASCII/UTF-8 constant (pre-encoded by the caller, e.g. {@code static final byte[]}). */
+    public int addField(final int id, final byte[] constant) {
+        return addField(id, constant, 0, constant.length);
+    }
+
+    /** Adds a field whose name is given as bytes: interned in {@link Fields}, or kept inline past the cap. */
+    public int addNamedField(final byte[] name, final int nameOffset, final int nameLength,
+                             final byte[] src, final int offset, final int length) {
+        final int id = Fields.intern(name, nameOffset, nameLength);
+        if (id != Fields.NO_FIELD) {
+            return addField(id, src, offset, length);
+        }
+        final int i = newEntry(INLINE_NAME);
+        ensureArena(nameLength + length);
+        System.arraycopy(name, nameOffset, arena, arenaLength, nameLength);
+        nameOffsets[i] = arenaLength;
+        nameLengths[i] = nameLength;
+        arenaLength += nameLength;
+        System.arraycopy(src, offset, arena, arenaLength, length);
+        valueOffsets[i] = arenaLength;
+        valueLengths[i] = length;
+        arenaLength += length;
+        return i;
+    }
+
+    /**
+     * Starts a field whose value is built byte by byte (unescaping); finish with {@link #endField()}.
+     * Only one field may be open at a time.
+     */
+    public void beginField(final int id) {
+        final int i = newEntry(id);
+        valueOffsets[i] = arenaLength;
+        valueLengths[i] = 0;
+        openField = i;
+    }
+
+    /** Appends one byte to the open field. */
+    public void appendByte(final byte b) {
+        ensureArena(1);
+        arena[arenaLength++] = b;
+    }
+
+    /** Appends bytes to the open field. */
+    public void appendBytes(final byte[] src, final int offset, final int length) {
+        ensureArena(length);
+        System.arraycopy(src, offset, arena, arenaLength, length);
+        arenaLength += length;
+    }
+
+    /** Closes the open field; returns its entry index. */
+    public int endField() {
+        final int i = openField;
+        valueLengths[i] = arenaLength - valueOffsets[i];
+        openField = -1;
+        return i;
+    }
+
+    /** Drops the last field added (e.g. a decoder backing out of a partial parse). */
+    public void removeLastField() {
+        if (fieldCount > 0) {
+            fieldCount--;
+            openField = -1;
+        }
+    }
+
+    /** Truncates the field table to {@code count} entries (a decoder backing out of a partial parse). */
+    public void truncateFields(final int count) {
+        if (count < fieldCount) {
+            fieldCount = count;
+            openField = -1;
+        }
+    }
+
+    /** Replaces the id of an entry (e.g. mapping a CEF custom label). */
+    public void setFieldId(final int index, final int id) {
+        ids[index] = id;
+    }
+
+    // --- reading fields -------------------------------------------------------------------------------------
+
+    public int fieldCount() {
+        return fieldCount;
+    }
+
+    public int fieldId(final int index) {
+        return ids[index];
+    }
+
+    public int valueOffset(final int index) {
+        return valueOffsets[index];
+    }
+
+    public int valueLength(final int index) {
+        return valueLengths[index];
+    }
+
+    /** The value bytes of all fields; a field's value is [valueOffset, valueOffset + valueLength). */
+    public byte[] arena() {
+        return arena;
+    }
+
+    /** Index of the first entry with this id, or -1. */
+    public int indexOf(final int id) {
+        final int[] a = ids;
+        for (int i = 0, n = fieldCount; i < n; i++) {
+            if (a[i] == id) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Index of the next entry with this id after {@code index}, or -1 (multi-valued fields). */
+    public int nextIndexOf(final int id, final int index) {
+        final int[] a = ids;
+        for (int i = index + 1, n = fieldCount; i < n; i++) {
+            if (a[i] == id) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** True when a field with this id is present. */
+    public boolean has(final int id) {
+        return indexOf(id) >= 0;
+    }
+
+    /** The name of an entry (allocates for inline names; off the event path). */
+    public String fieldName(final int index) {
+        if (ids[index] == INLINE_NAME) {
+            return new String(arena, nameOffsets[index], nameLengths[index], StandardCharsets.UTF_8);
+        }
+        return Fields.name(ids[index]);
+    }
+
+    /** An entry's value as a String (allocates; off the event path: alerts, CLI, tests). */
+    public String value(final int index) {
+        return new String(arena, valueOffsets[index], valueLengths[index], StandardCharsets.UTF_8);
+    }
+
+    /** The first value of a field as a String, or null (allocates; off the event path). */
+    public String get(final int id) {
+        final int i = indexOf(id);
+        return i < 0 ? null : value(i);
+    }
+
+    /** The first value of a named field as a String, or null (allocates; tests and tools). */
+    public String get(final String name) {
+        for (int i = 0; i < fieldCount; i++) {
+            if (name.equals(fieldName(i))) {
+                return value(i);
+            }
+        }
+        return null;
+    }
+
+    /** Parses a field's value as a decimal long; {@code missing} when absent or not a number. No allocation. */
+    public long getLong(final int id, final long missing) {
+        final int i = indexOf(id);
+        if (i < 0) {
+            return missing;
+        }
+        return parseLong(arena, valueOffsets[i], valueLengths[i], missing);
+    }
+
+    /** Copies the peer address as a String (allocates; off the event path). */
+    public String peerAddressString() {
+        if (peerAddressLength == 0) {
+            return null;
+        }
+        try {
+            return java.net.InetAddress.getByAddress(Arrays.copyOf(peerAddress, peerAddressLength)).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** Number of times this slot grew a buffer. */
+    public long growths() {
+        return growths;
+    }
+
+    /** Copies everything (used by tools and tests to keep an event beyond its slot's life). */
+    public void copyTo(final TelemetryEvent dst) {
+        dst.reset();
+        dst.setRaw(raw, 0, rawLength);
+        dst.receivedNanos = receivedNanos;
+        dst.receivedMonoNanos = receivedMonoNanos;
+        dst.timestampNanos = timestampNanos;
+        dst.listenerId = listenerId;
+        System.arraycopy(peerAddress, 0, dst.peerAddress, 0, 16);
+        dst.peerAddressLength = peerAddressLength;
+        dst.peerPort = peerPort;
+        dst.format = format;
+        dst.rejectReason = rejectReason;
+        dst.logProduct = logProduct;
+        dst.logCategory = logCategory;
+        dst.logService = logService;
+        dst.tlp = tlp;
+        dst.seq = seq;
+        dst.sourceFile = sourceFile;
+        dst.sourceLine = sourceLine;
+        dst.flags = flags;
+        dst.ensureFields(fieldCount);
+        dst.ensureArena(arenaLength);
+        System.arraycopy(arena, 0, dst.arena, 0, arenaLength);
+        System.arraycopy(ids, 0, dst.ids, 0, fieldCount);
+        System.arraycopy(valueOffsets, 0, dst.valueOffsets, 0, fieldCount);
+        System.arraycopy(valueLengths, 0, dst.valueLengths, 0, fieldCount);
+        System.arraycopy(nameOffsets, 0, dst.nameOffsets, 0, fieldCount);
+        System.arraycopy(nameLengths, 0, dst.nameLengths, 0, fieldCount);
+        dst.fieldCount = fieldCount;
+        dst.arenaLength = arenaLength;
+    }
+
+    // --- helpers --------------------------------------------------------------------------------------------
+
+    /** Parses ASCII decimal (optional leading '-') without allocation; {@code missing} if not a number. */
+    public static long parseLong(final byte[] b, final int offset, final int length, final long missing) {
+        if (length <= 0 || length > 19) {
+            return missing;
+        }
+        int i = offset;
+        final int end = offset + length;
+        boolean negative = false;
+        if (b[i] == '-') {
+            negative = true;
+            i++;
+            if (i == end) {
+                return missing;
+            }
+        }
+        long v = 0;
+        for (; i < end; i++) {
+            final int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                return missing;
+            }
+            v = v * 10 + d;
+        }
+        return negative ? -v : v;
+    }
+
+    /** Writes a long as ASCII decimal at {@code pos}; returns the new end. The buffer must have 20 bytes free. */
+    public static int writeLong(final byte[] dst, final int pos, final long value) {
+        if (value == 0) {
+            dst[pos] = '0';
+            return pos + 1;
+        }
+        long v = value;
+        int p = pos;
+        if (v < 0) {
+            dst[p++] = '-';
+            if (v == Long.MIN_VALUE) {
+                final byte[] min = "9223372036854775808".getBytes(StandardCharsets.US_ASCII);
+                System.arraycopy(min, 0, dst, p, min.length);
+                return p + min.length;
+            }
+            v = -v;
+        }
+        int digits = 0;
+        for (long t = v; t > 0; t /= 10) {
+            digits++;
+        }
+        final int end = p + digits;
+        for (int i = end - 1; i >= p; i--) {
+            dst[i] = (byte) ('0' + (v % 10));
+            v /= 10;
+        }
+        return end;
+    }
+
+    private int newEntry(final int id) {
+        if (fieldCount == ids.length) {
+            ensureFields(fieldCount + 1);
+        }
+        final int i = fieldCount++;
+        ids[i] = id;
+        nameLengths[i] = 0;
+        return i;
+    }
+
+    private void ensureFields(final int count) {
+        if (ids.length < count) {
+            final int n = Math.max(count, ids.length * 2);
+            ids = Arrays.copyOf(ids, n);
+            valueOffsets = Arrays.copyOf(valueOffsets, n);
+            valueLengths = Arrays.copyOf(valueLengths, n);
+            nameOffsets = Arrays.copyOf(nameOffsets, n);
+            nameLengths = Arrays.copyOf(nameLengths, n);
+            growths++;
+        }
+    }
+
+    private void ensureArena(final int extra) {
+        if (arenaLength + extra > arena.length) {
+            arena = Arrays.copyOf(arena, Math.max(arenaLength + extra, arena.length * 2));
+            growths++;
+        }
+    }
+}
