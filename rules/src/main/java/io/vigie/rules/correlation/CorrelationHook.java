@@ -1,0 +1,52 @@
+package io.vigie.rules.correlation;
+
+import io.vigie.engine.detect.AlertSink;
+import io.vigie.engine.ring.TelemetryEvent;
+
+/**
+ * How the stateless Sigma detector hands matches of correlation base rules to the correlation engine, one instance
+ * per rule worker (single writer of its state partition).
+ *
+ * <p>Ownership: with N workers every worker sees every event. A stateless rule is evaluated by the worker that owns
+ * the event's ring sequence; a rule this hook {@link #wants} is evaluated only by the worker that {@link #owns} the
+ * event's state partition for it (hash of rule + group key modulo N), so each window has one writer.
+ */
+public interface CorrelationHook {
+    /** A hook that wants nothing (no correlation rules loaded). */
+    CorrelationHook NONE = new CorrelationHook() {
+        @Override
+        public boolean wants(final String ruleId, final String ruleName) {
+            return false;
+        }
+
+        @Override
+        public boolean owns(final int ruleIndex, final TelemetryEvent event, final int ordinal, final int workers) {
+            return false;
+        }
+
+        @Override
+        public void onMatch(final int ruleIndex, final TelemetryEvent event, final AlertSink sink) {
+        }
+
+        @Override
+        public boolean suppressesAlert(final int ruleIndex) {
+            return false;
+        }
+    };
+
+    /** True when some correlation rule refers to this base rule (by id or name). Called at rule-set compile time. */
+    boolean wants(String ruleId, String ruleName);
+
+    /** True when this worker owns the state partition of (rule, event's group key). Event path: no allocation. */
+    boolean owns(int ruleIndex, TelemetryEvent event, int ordinal, int workers);
+
+    /** A base rule matched an owned event. {@code ruleIndex} is the rule's index in the compiled rule set. */
+    void onMatch(int ruleIndex, TelemetryEvent event, AlertSink sink);
+
+    /** True when the base rule's own alert must not be emitted (every referring correlation has generate: false). */
+    boolean suppressesAlert(int ruleIndex);
+
+    /** End of a ring batch: advance watermarks, expire windows (epoch nanos of the worker's clock). */
+    default void onBatchEnd(long nowNanos, AlertSink sink) {
+    }
+}
