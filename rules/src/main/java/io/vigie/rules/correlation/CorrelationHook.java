@@ -15,7 +15,7 @@ public interface CorrelationHook {
     /** A hook that wants nothing (no correlation rules loaded). */
     CorrelationHook NONE = new CorrelationHook() {
         @Override
-        public boolean wants(final String ruleId, final String ruleName) {
+        public boolean wants(final int ruleIndex, final String ruleId, final String ruleName) {
             return false;
         }
 
@@ -34,8 +34,11 @@ public interface CorrelationHook {
         }
     };
 
-    /** True when some correlation rule refers to this base rule (by id or name). Called at rule-set compile time. */
-    boolean wants(String ruleId, String ruleName);
+    /**
+     * True when some correlation rule refers to this base rule (by id or name). Called once per compiled rule when a
+     * rule set is bound to a worker (off the event path), so the hook can record the rule's index.
+     */
+    boolean wants(int ruleIndex, String ruleId, String ruleName);
 
     /** True when this worker owns the state partition of (rule, event's group key). Event path: no allocation. */
     boolean owns(int ruleIndex, TelemetryEvent event, int ordinal, int workers);
