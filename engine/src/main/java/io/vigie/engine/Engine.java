@@ -99,6 +99,7 @@ public final class Engine implements AutoCloseable {
     private final AlertAppender alertAppender;
     private final Sequence[] terminalSequences;
     private final Sequence alertSequence;
+    private final Sequence journalSequence;
     private volatile boolean started;
 
     /** Builds the rings and opens the journals; {@link #start()} starts the threads. */
@@ -133,6 +134,7 @@ public final class Engine implements AutoCloseable {
             new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), journalWorker);
         journalProcessor.setExceptionHandler(exceptions.forEvents());
         processors.add(journalProcessor);
+        this.journalSequence = journalProcessor.getSequence();
 
         final List<Sequence> terminal = new ArrayList<>();
         if (config.detectorFactory != null) {
@@ -244,6 +246,14 @@ public final class Engine implements AutoCloseable {
             Thread.sleep(1);
         }
         return true;
+    }
+
+    /**
+     * The raw-journal worker's progress: every ring sequence at or below its value has been appended to the raw
+     * journal (and synced per the policy). Acknowledging inputs (RELP, HTTP, Kafka) poll it to ack after append.
+     */
+    public Sequence persistedSequence() {
+        return journalSequence;
     }
 
     /** Free slots in the event ring ({@code vigie_ring_remaining_capacity}). */

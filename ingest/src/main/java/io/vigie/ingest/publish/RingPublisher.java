@@ -54,6 +54,7 @@ public final class RingPublisher implements EventTranslatorThreeArg<TelemetryEve
     private int peerLength;
     private int peerPort;
     private long published;
+    private long lastSequence = -1;
 
     /**
      * @param ring      the engine's event ring
@@ -157,9 +158,15 @@ public final class RingPublisher implements EventTranslatorThreeArg<TelemetryEve
         return false;
     }
 
+    /** Ring sequence of the last frame published (compare with {@code Engine.persistedSequence()} to ack). */
+    public long lastSequence() {
+        return lastSequence;
+    }
+
     @Override
     public void translateTo(final TelemetryEvent e, final long sequence, final Object a, final Object b,
                             final Object c) {
+        lastSequence = sequence;
         e.reset();
         final byte[] raw = e.rawBuffer(frameLength);
         if (frameBuf != null) {

@@ -1,0 +1,32 @@
+package io.vigie.ingest.transport;
+
+import io.vigie.engine.ring.EventFormat;
+import io.vigie.ingest.codec.DecoderSettings;
+import io.vigie.ingest.publish.RingPublisher;
+
+import java.util.function.Supplier;
+
+/** Settings of one syslog listener. Plain data. */
+public final class ListenerSettings {
+    /** Listener name (counter label, journal records). */
+    public String name = "syslog";
+    public String bind = "127.0.0.1";
+    /** Port; 0 picks an ephemeral one. */
+    public int port = 5514;
+    public boolean udp = true;
+    public boolean tcp = true;
+    /** Largest frame accepted, bytes. */
+    public int maxFrameBytes = 65_536;
+    /** {@link EventFormat#AUTO} or a forced format. */
+    public int format = EventFormat.AUTO;
+    /** TLP ordinal stamped on this listener's events (default red: unlabelled is most restrictive). */
+    public int tlp = 4;
+    /** Ring-full policy for stream transports (UDP always drops). */
+    public RingPublisher.Policy tcpPolicy = RingPublisher.Policy.BLOCK;
+    /** Decoder settings. */
+    public DecoderSettings decoder = new DecoderSettings();
+    /** When non-null, TCP connections are TLS (RFC 5425) with this context; UDP is then off. */
+    public Supplier<io.netty.handler.ssl.SslContext> sslContext;
+    /** Idle timeout of stream connections, seconds (0 = none). */
+    public int idleTimeoutSeconds = 300;
+}
