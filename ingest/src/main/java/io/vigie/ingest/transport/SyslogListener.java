@@ -40,6 +40,8 @@ import java.util.function.Supplier;
  *   TCP:  [SslHandler] ─► IdleStateHandler ─► SyslogFrameDecoder ─► RingPublisher (per connection) ─► event ring
  *                                           └► ConnectionHandler (counts connections, idle close, errors)
  * </pre>
+ * Datagrams the kernel drops (receive queue full) are read from /proc/net/udp and counted as dropped
+ * ({@code KERNEL}) where Linux exposes them.
  * Each channel has its own publisher and decoder, confined to its event loop. A malformed frame never closes the
  * listener; only lost framing closes a connection; an exception in a handler is counted ({@link #errors()}) and
  * closes that channel only.
@@ -61,6 +63,7 @@ public final class SyslogListener implements AutoCloseable {
     private EventLoopGroup group;
     private Channel tcpChannel;
     private Channel udpChannel;
+    private KernelDropMonitor kernelDrops;
     private Transports.Kind transport;
     private int port;
 
@@ -108,6 +111,9 @@ public final class SyslogListener implements AutoCloseable {
                     }
                 }
                 port = p;
+                if (udpChannel != null) {
+                    kernelDrops = KernelDropMonitor.start(port, counters, settings.name);
+                }
                 break;
             }
         } catch (InterruptedException | RuntimeException e) {
@@ -185,6 +191,10 @@ public final class SyslogListener implements AutoCloseable {
 
     @Override
     public void close() {
+        if (kernelDrops != null) {
+            kernelDrops.close();
+            kernelDrops = null;
+        }
         if (tcpChannel != null) {
             tcpChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
             tcpChannel = null;
