@@ -215,10 +215,16 @@ public final class SyslogFrameDecoder extends ChannelInboundHandlerAdapter {
             }
             j++;
         }
+        if (j >= w) {
+            return PROBE_WAIT;
+        }
+        if (buf.getByte(j) != ' ') {
+            return PROBE_NO;
+        }
         if (j + 1 >= w) {
             return PROBE_WAIT;
         }
-        return buf.getByte(j) == ' ' && buf.getByte(j + 1) == '<' && buf.getByte(r) != '0' ? PROBE_YES : PROBE_NO;
+        return buf.getByte(j + 1) == '<' && buf.getByte(r) != '0' ? PROBE_YES : PROBE_NO;
     }
 
     /** One octet-counted frame; false when more bytes are needed, the ring is full or framing was lost. */

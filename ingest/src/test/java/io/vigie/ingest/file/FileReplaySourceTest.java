@@ -84,6 +84,33 @@ class FileReplaySourceTest {
     }
 
     @Test
+    void shouldReadStandardInputForDash() throws Exception {
+        final java.io.InputStream saved = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("one\ntwo\n".getBytes(StandardCharsets.UTF_8)));
+            final RingBuffer<TelemetryEvent> ring = RingBuffer.createSingleProducer(TelemetryEvent::new, 64);
+            final FileReplaySource source = new FileReplaySource(ring, new EngineCounters().listener("in"), decoders);
+            source.replay(List.of(Path.of("-")));
+            assertEquals(List.of("-:1:one", "-:2:two"), published(ring));
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
+    @Test
+    void shouldRejectOverLongLinesAsTooLong() throws Exception {
+        final Path a = dir.resolve("long.log");
+        Files.writeString(a, "x".repeat(FileReplaySource.MAX_LINE_BYTES + 10) + "\nshort\n");
+        final RingBuffer<TelemetryEvent> ring = RingBuffer.createSingleProducer(TelemetryEvent::new, 64);
+        final FileReplaySource source = new FileReplaySource(ring, new EngineCounters().listener("l"), decoders);
+        source.replay(List.of(a));
+        assertEquals(RejectReason.FRAME_TOO_LONG.ordinal(), ring.get(0).rejectReason);
+        assertEquals(FileReplaySource.MAX_LINE_BYTES, ring.get(0).rawLength());
+        assertEquals(0, ring.get(1).rejectReason);
+        assertEquals(2, ring.get(1).sourceLine);
+    }
+
+    @Test
     void shouldStreamAuthLogWithoutRejects() throws Exception {
         final RingBuffer<TelemetryEvent> ring = RingBuffer.createSingleProducer(TelemetryEvent::new, 16_384);
         final ListenerCounters counters = new EngineCounters().listener("auth");

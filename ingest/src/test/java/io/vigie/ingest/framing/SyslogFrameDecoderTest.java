@@ -158,6 +158,13 @@ class SyslogFrameDecoderTest {
     }
 
     @Test
+    void shouldNotWaitOnShortDigitLines() {
+        final EmbeddedChannel ch = channel(false);
+        write(ch, "x\n12\n");
+        assertEquals(List.of("ok:x", "ok:12"), frames());
+    }
+
+    @Test
     void shouldAcceptLfFramesOnOctetConnections() {
         final EmbeddedChannel ch = channel(false);
         write(ch, octet("<34>1 - h a - - - one") + "<13>lf frame\n" + octet("three"));
