@@ -100,8 +100,9 @@ public final class SyslogListener implements AutoCloseable {
                     try {
                         udpChannel = bindUdp(p);
                         p = ((InetSocketAddress) udpChannel.localAddress()).getPort();
-                    } catch (RuntimeException e) {
-                        // Port 0: the TCP port number may be taken for UDP; pick another pair.
+                    } catch (Exception e) {
+                        // Port 0: the TCP port number may be taken for UDP; pick another pair. (Netty rethrows the
+                        // checked BindException undeclared, hence Exception.)
                         if (settings.port != 0 || !tcp || attempt >= BIND_ATTEMPTS) {
                             throw e;
                         }
@@ -116,7 +117,7 @@ public final class SyslogListener implements AutoCloseable {
                 }
                 break;
             }
-        } catch (InterruptedException | RuntimeException e) {
+        } catch (Exception e) {
             close();
             throw e;
         }
