@@ -10,6 +10,8 @@ public final class DecoderSettings {
     public boolean lenient;
     /** Limit on RFC 5424 structured-data elements per frame. */
     public int maxStructuredDataElements = 256;
+    /** Limit on RFC 5424 structured-data parameters per frame (over all elements). */
+    public int maxStructuredDataParams = 1024;
     /** Sigma logsource product given to syslog events no message decoder claims. */
     public String defaultProduct = "linux";
 }

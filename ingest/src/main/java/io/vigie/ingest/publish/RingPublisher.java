@@ -75,9 +75,9 @@ public final class RingPublisher implements EventTranslatorThreeArg<TelemetryEve
         this.tlp = tlp;
     }
 
-    /** Sets the peer of the following frames (cached: converting an address allocates once per peer). */
+    /** Sets the peer of the following frames (cached: converting an address allocates once per peer change). */
     public void peer(final InetSocketAddress peer) {
-        if (peer == lastPeer || peer == null) {
+        if (peer == null || peer == lastPeer || peer.equals(lastPeer)) {
             return;
         }
         lastPeer = peer;
@@ -99,6 +99,53 @@ public final class RingPublisher implements EventTranslatorThreeArg<TelemetryEve
         frameOffset = frame.readerIndex();
         frameLength = frame.readableBytes();
         frameReject = 0;
+        return doPublish();
+    }
+
+    /**
+     * Publishes {@code length} bytes of {@code buf} at absolute index {@code offset} (a frame inside a cumulation
+     * buffer: no slice object); the buffer's indexes are not changed. False when dropped.
+     */
+    public boolean publish(final ByteBuf buf, final int offset, final int length) {
+        frameBuf = buf;
+        frameArray = null;
+        frameOffset = offset;
+        frameLength = length;
+        frameReject = 0;
+        frameFile = -1;
+        frameLine = 0;
+        return doPublish();
+    }
+
+    /**
+     * Publishes a frame only if a ring slot is free now, whatever the policy (back-pressure without blocking an
+     * event loop). Counts the frame as received only when published; nothing is counted when it returns false, so
+     * the caller keeps the frame and retries.
+     */
+    public boolean tryPublish(final ByteBuf buf, final int offset, final int length) {
+        frameBuf = buf;
+        frameArray = null;
+        frameOffset = offset;
+        frameLength = length;
+        frameReject = 0;
+        frameFile = -1;
+        frameLine = 0;
+        if (ring.tryPublishEvent(this, null, null, null)) {
+            counters.onReceived();
+            return true;
+        }
+        return false;
+    }
+
+    /** As {@link #publishRejected(ByteBuf, RejectReason)} for {@code length} bytes at absolute index {@code offset}. */
+    public boolean publishRejected(final ByteBuf buf, final int offset, final int length, final RejectReason reason) {
+        frameBuf = buf;
+        frameArray = null;
+        frameOffset = offset;
+        frameLength = length;
+        frameReject = reason.ordinal();
+        frameFile = -1;
+        frameLine = 0;
         return doPublish();
     }
 

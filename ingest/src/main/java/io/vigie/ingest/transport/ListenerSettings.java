@@ -27,6 +27,8 @@ public final class ListenerSettings {
     public DecoderSettings decoder = new DecoderSettings();
     /** When non-null, TCP connections are TLS (RFC 5425) with this context; UDP is then off. */
     public Supplier<io.netty.handler.ssl.SslContext> sslContext;
+    /** Event-loop threads of the listener (UDP, TCP accept and connections share them). */
+    public int ioThreads = 2;
     /** Idle timeout of stream connections, seconds (0 = none). */
     public int idleTimeoutSeconds = 300;
 }

@@ -1,14 +1,72 @@
 package io.vigie.ingest.transport;
 
 import com.lmax.disruptor.RingBuffer;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.vigie.engine.ring.TelemetryEvent;
 import io.vigie.engine.status.EngineCounters;
+import io.vigie.engine.status.ListenerCounters;
+import io.vigie.engine.status.RejectReason;
+import io.vigie.ingest.codec.AutoDetectDecoder;
 import io.vigie.ingest.codec.message.MessageDecoders;
+import io.vigie.ingest.framing.SyslogFrameDecoder;
+import io.vigie.ingest.publish.RingPublisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
-/** Syslog over UDP and TCP on one port (TCP framing detected per connection). */
+/**
+ * Syslog over UDP and TCP on one port (TCP framing detected per connection), or over TLS (RFC 5425) when the
+ * settings carry an SSL context (UDP is then off).
+ *
+ * <pre>
+ *   UDP:  datagram ─► UdpHandler (one datagram = one frame) ─► RingPublisher (DROP) ─► event ring
+ *   TCP:  [SslHandler] ─► IdleStateHandler ─► SyslogFrameDecoder ─► RingPublisher (per connection) ─► event ring
+ *                                           └► ConnectionHandler (counts connections, idle close, errors)
+ * </pre>
+ * Datagrams the kernel drops (receive queue full) are read from /proc/net/udp and counted as dropped
+ * ({@code KERNEL}) where Linux exposes them.
+ * Each channel has its own publisher and decoder, confined to its event loop. A malformed frame never closes the
+ * listener; only lost framing closes a connection; an exception in a handler is counted ({@link #errors()}) and
+ * closes that channel only.
+ */
 public final class SyslogListener implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SyslogListener.class);
+    /** Kernel receive buffer requested for UDP (the kernel may cap it at net.core.rmem_max). */
+    static final int UDP_RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024;
+    private static final int BIND_ATTEMPTS = 16;
+
+    private final ListenerSettings settings;
+    private final RingBuffer<TelemetryEvent> ring;
+    private final EngineCounters engineCounters;
+    private final ListenerCounters counters;
+    private final Supplier<MessageDecoders> messages;
+    private final ConnectionHandler connectionHandler = new ConnectionHandler();
+    private final AtomicLong errors = new AtomicLong();
+
+    private EventLoopGroup group;
+    private Channel tcpChannel;
+    private Channel udpChannel;
+    private KernelDropMonitor kernelDrops;
+    private Transports.Kind transport;
+    private int port;
+
     /**
      * @param settings listener settings
      * @param ring     the engine's event ring
@@ -17,19 +75,224 @@ public final class SyslogListener implements AutoCloseable {
      */
     public SyslogListener(final ListenerSettings settings, final RingBuffer<TelemetryEvent> ring,
                           final EngineCounters counters, final Supplier<MessageDecoders> messages) {
+        this.settings = settings;
+        this.ring = ring;
+        this.engineCounters = counters;
+        this.counters = counters.listener(settings.name);
+        this.messages = messages;
     }
 
     /** Binds and starts; returns the bound port. */
     public int start() throws InterruptedException {
-        throw new UnsupportedOperationException("stub");
+        transport = Transports.select();
+        group = Transports.newGroup(transport, Math.max(1, settings.ioThreads), "vigie-" + settings.name);
+        final boolean tls = settings.sslContext != null;
+        final boolean tcp = settings.tcp || tls;
+        final boolean udp = settings.udp && !tls;
+        try {
+            for (int attempt = 0; ; attempt++) {
+                int p = settings.port;
+                if (tcp) {
+                    tcpChannel = bindTcp(p);
+                    p = ((InetSocketAddress) tcpChannel.localAddress()).getPort();
+                }
+                if (udp) {
+                    try {
+                        udpChannel = bindUdp(p);
+                        p = ((InetSocketAddress) udpChannel.localAddress()).getPort();
+                    } catch (Exception e) {
+                        // Port 0: the TCP port number may be taken for UDP; pick another pair. (Netty rethrows the
+                        // checked BindException undeclared, hence Exception.)
+                        if (settings.port != 0 || !tcp || attempt >= BIND_ATTEMPTS) {
+                            throw e;
+                        }
+                        tcpChannel.close().sync();
+                        tcpChannel = null;
+                        continue;
+                    }
+                }
+                port = p;
+                if (udpChannel != null) {
+                    kernelDrops = KernelDropMonitor.start(port, counters, settings.name);
+                }
+                break;
+            }
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+        LOG.info("listener started, name={}, bind={}, port={}, transport={}, udp={}, tcp={}, tls={}",
+            settings.name, settings.bind, port, transport.name().toLowerCase(java.util.Locale.ROOT),
+            udpChannel != null, tcpChannel != null, tls);
+        return port;
+    }
+
+    private Channel bindTcp(final int p) throws InterruptedException {
+        final ServerBootstrap b = new ServerBootstrap()
+            .group(group)
+            .channel(Transports.serverChannel(transport))
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.SO_KEEPALIVE, true)
+            .childHandler(new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(final Channel ch) {
+                    if (settings.sslContext != null) {
+                        ch.pipeline().addLast("tls", settings.sslContext.get().newHandler(ch.alloc()));
+                    }
+                    if (settings.idleTimeoutSeconds > 0) {
+                        ch.pipeline().addLast("idle", new IdleStateHandler(settings.idleTimeoutSeconds, 0, 0,
+                            TimeUnit.SECONDS));
+                    }
+                    final boolean backPressure = settings.tcpPolicy == RingPublisher.Policy.BLOCK;
+                    ch.pipeline().addLast("framer", new SyslogFrameDecoder(newPublisher(settings.tcpPolicy),
+                        settings.maxFrameBytes, backPressure));
+                    ch.pipeline().addLast("connection", connectionHandler);
+                }
+            });
+        final ChannelFuture f = b.bind(settings.bind, p).sync();
+        return f.channel();
+    }
+
+    private Channel bindUdp(final int p) throws InterruptedException {
+        final Bootstrap b = new Bootstrap()
+            .group(group)
+            .channel(Transports.datagramChannel(transport))
+            .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER_BYTES)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .handler(new UdpHandler(newPublisher(RingPublisher.Policy.DROP)));
+        return b.bind(settings.bind, p).sync().channel();
+    }
+
+    private RingPublisher newPublisher(final RingPublisher.Policy policy) {
+        final AutoDetectDecoder decoder = new AutoDetectDecoder(settings.format, settings.decoder, messages.get());
+        return new RingPublisher(ring, counters, decoder, engineCounters.latencies(), policy, settings.tlp);
     }
 
     /** The bound port (after start). */
     public int port() {
-        return 0;
+        return port;
+    }
+
+    /** The transport in use (after start). */
+    public Transports.Kind transport() {
+        return transport;
+    }
+
+    /** This listener's counters. */
+    public ListenerCounters counters() {
+        return counters;
+    }
+
+    /** Exceptions caught in this listener's handlers (each closed its channel). */
+    public long errors() {
+        return errors.get();
     }
 
     @Override
     public void close() {
+        if (kernelDrops != null) {
+            kernelDrops.close();
+            kernelDrops = null;
+        }
+        if (tcpChannel != null) {
+            tcpChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            tcpChannel = null;
+        }
+        if (udpChannel != null) {
+            udpChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            udpChannel = null;
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+            group = null;
+            LOG.info("listener stopped, name={}", settings.name);
+        }
+    }
+
+    private void onError(final ChannelHandlerContext ctx, final Throwable cause) {
+        errors.incrementAndGet();
+        engineCounters.onError();
+        LOG.debug("handler error, listener={}, channel={}, error={}", settings.name, ctx.channel(), cause.toString());
+    }
+
+    /** One datagram is one frame (trailing LF trimmed). Owned by the UDP channel's event loop. */
+    private final class UdpHandler extends ChannelInboundHandlerAdapter {
+        private final RingPublisher publisher;
+
+        UdpHandler(final RingPublisher publisher) {
+            this.publisher = publisher;
+        }
+
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+            if (!(msg instanceof DatagramPacket)) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            final DatagramPacket packet = (DatagramPacket) msg;
+            try {
+                final ByteBuf content = packet.content();
+                final int r = content.readerIndex();
+                int w = content.writerIndex();
+                while (w > r && content.getByte(w - 1) == '\n') {
+                    w--;
+                }
+                publisher.peer(packet.sender());
+                if (w - r > settings.maxFrameBytes) {
+                    publisher.publishRejected(content, r, settings.maxFrameBytes, RejectReason.FRAME_TOO_LONG);
+                } else {
+                    publisher.publish(content, r, w - r);
+                }
+            } finally {
+                packet.release();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+            // UDP never closes: count and go on.
+            onError(ctx, cause);
+        }
+    }
+
+    /** Counts connections, closes idle ones, and contains handler exceptions. Shared by all TCP connections. */
+    @ChannelHandler.Sharable
+    private final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(final ChannelHandlerContext ctx) throws Exception {
+            counters.onConnection(1);
+            LOG.debug("connection opened, listener={}, peer={}", settings.name, ctx.channel().remoteAddress());
+            super.channelActive(ctx);
+        }
+
+        @Override
+        public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
+            counters.onConnection(-1);
+            LOG.debug("connection closed, listener={}, peer={}", settings.name, ctx.channel().remoteAddress());
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) throws Exception {
+            if (evt instanceof IdleStateEvent) {
+                ctx.close();
+                return;
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+            // Nothing should get here (the framer consumes the bytes); release whatever does.
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+            onError(ctx, cause);
+            ctx.close();
+        }
     }
 }
