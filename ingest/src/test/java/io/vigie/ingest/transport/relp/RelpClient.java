@@ -8,12 +8,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /** A minimal blocking RELP client for tests (one frame at a time on the reading side). */
-final class RelpClient implements AutoCloseable {
+public final class RelpClient implements AutoCloseable {
     /** One response frame. */
-    static final class Frame {
-        final int txnr;
-        final String command;
-        final String data;
+    public static final class Frame {
+        public final int txnr;
+        public final String command;
+        public final String data;
 
         Frame(final int txnr, final String command, final String data) {
             this.txnr = txnr;
@@ -26,7 +26,7 @@ final class RelpClient implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
 
-    RelpClient(final Socket socket) throws IOException {
+    public RelpClient(final Socket socket) throws IOException {
         this.socket = socket;
         this.socket.setSoTimeout(20_000);
         this.in = socket.getInputStream();
@@ -37,7 +37,7 @@ final class RelpClient implements AutoCloseable {
         this(new Socket("127.0.0.1", port));
     }
 
-    void send(final int txnr, final String command, final String data) throws IOException {
+    public void send(final int txnr, final String command, final String data) throws IOException {
         out.write(frame(txnr, command, data));
         out.flush();
     }
@@ -60,7 +60,7 @@ final class RelpClient implements AutoCloseable {
     }
 
     /** Reads one frame; null at end of stream. */
-    Frame read() throws IOException {
+    public Frame read() throws IOException {
         final String txnr = token();
         if (txnr == null) {
             return null;

@@ -26,9 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(60)
-class RelpListenerTest {
+public class RelpListenerTest {
     /** Puts the whole frame in {@code message} (the auto-detector is another component). */
-    static final FrameDecoder WHOLE_FRAME = e -> {
+    public static final FrameDecoder WHOLE_FRAME = e -> {
         e.addRawField(Fields.MESSAGE, 0, e.rawLength());
         e.format = EventFormat.PLAIN;
     };
