@@ -66,6 +66,9 @@ public final class RelpListener implements AutoCloseable {
                     if (settings.sslContext != null) {
                         final SslContext ssl = settings.sslContext.get();
                         ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+                        if (settings.peerAllowList != null) {
+                            ch.pipeline().addLast("tls-allow", settings.peerAllowList);
+                        }
                     }
                     final RelpHandler handler = new RelpHandler(settings, engine, counters, decoders.get());
                     final RelpFrameDecoder frames = new RelpFrameDecoder(handler, settings.maxDataBytes);

@@ -21,6 +21,8 @@ public final class RelpSettings {
     public int tlp = 4;
     /** When non-null, sessions are TLS with a context from this supplier (read per connection, so reloads apply). */
     public Supplier<SslContext> sslContext;
+    /** With TLS: checks the client certificate after the handshake (null = any certificate the CA accepts). */
+    public io.vigie.ingest.transport.tls.PeerAllowList peerAllowList;
     /** Software name offered in the {@code open} response. */
     public String software = "vigie";
     /** Event-loop threads (0 = Netty default). */

@@ -236,7 +236,8 @@ class CefDecoderTest {
     @Test
     void shouldNotAllocateInSteadyState() {
         final byte[] line = (HEAD + "src=10.0.0.1 dst=2.1.2.2 spt=1232 cs1=a cs1Label=policy rt=Sep 10 2010 16:03:00 "
-            + "dtz=Europe/Paris msg=hello \\= world act=blocked a | proto=TCP duser=bob").getBytes(StandardCharsets.UTF_8);
+            + "dtz=Europe/Paris msg=hello \\= world act=blocked a | proto=TCP duser=bob")
+            .getBytes(StandardCharsets.UTF_8);
         final TelemetryEvent e = new TelemetryEvent();
         for (int i = 0; i < 20_000; i++) {
             decode(decoder, line, e);

@@ -166,7 +166,8 @@ class JsonDecoderTest {
     @Test
     void shouldNotAllocateInSteadyState() {
         final byte[] line = ("{\"@timestamp\":\"2024-05-01T12:34:56.789Z\",\"source\":{\"ip\":\"1.2.3.4\"},"
-            + "\"tags\":[\"a\",\"b\"],\"msg\":\"caf\\u00e9 \\\"q\\\"\",\"n\":12.5,\"logsource\":{\"product\":\"linux\"}}")
+            + "\"tags\":[\"a\",\"b\"],\"msg\":\"caf\\u00e9 \\\"q\\\"\",\"n\":12.5,"
+            + "\"logsource\":{\"product\":\"linux\"}}")
             .getBytes(StandardCharsets.UTF_8);
         final TelemetryEvent e = new TelemetryEvent();
         for (int i = 0; i < 20_000; i++) {

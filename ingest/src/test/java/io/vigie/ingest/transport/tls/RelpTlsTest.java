@@ -16,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.net.ssl.SSLSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,6 +45,7 @@ class RelpTlsTest {
             final RelpSettings s = new RelpSettings();
             s.port = 0;
             s.sslContext = new ReloadingSslContext(server[0], server[1], caFile);
+            s.peerAllowList = new PeerAllowList(List.of("relp-client"), new AtomicLong());
             final RelpListener listener = new RelpListener(s, engine, counters, () -> RelpListenerTest.WHOLE_FRAME);
             try {
                 listener.start();

@@ -104,7 +104,8 @@ class TlsServerTest {
 
     private SSLSocket connect(final int port, final Path cert, final Path key, final String... protocols)
         throws Exception {
-        final SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).trustManager(caFile.toFile());
+        final SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+            .trustManager(caFile.toFile());
         if (cert != null) {
             b.keyManager(cert.toFile(), key.toFile());
         }
