@@ -135,7 +135,7 @@ public final class AlertLatencyProbe implements AutoCloseable {
                 return out;
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
-                final String name = p.getCurrentName();
+                final String name = p.currentName();
                 final JsonToken t = p.nextToken();
                 if ("events".equals(name) && t == JsonToken.START_ARRAY) {
                     while (p.nextToken() != JsonToken.END_ARRAY) {
@@ -170,8 +170,12 @@ public final class AlertLatencyProbe implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
-        poller.join(5000);
+        try {
+            poller.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
