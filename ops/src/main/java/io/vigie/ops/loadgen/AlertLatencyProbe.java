@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -41,16 +43,23 @@ public final class AlertLatencyProbe implements AutoCloseable {
     private volatile boolean running = true;
     private volatile String failure;
 
-    /** Opens the alert journal, skips what is already there, and starts polling. */
-    public AlertLatencyProbe(final Path dataDir) {
+    /**
+     * Starts the poller, which opens the alert journal and skips what is already there (Chronicle tailers are
+     * confined to one thread), and waits until it is ready.
+     *
+     * @throws IllegalStateException when the journal cannot be opened
+     */
+    public AlertLatencyProbe(final Path dataDir) throws InterruptedException {
         this.dataDir = dataDir;
-        final AlertTailer tailer = new AlertTailer(dataDir.resolve("alerts"));
-        while (tailer.next() != null) {
-            // skip alerts that predate this run
-        }
-        poller = new Thread(() -> poll(tailer), "vigie-loadgen-probe");
+        final CountDownLatch ready = new CountDownLatch(1);
+        poller = new Thread(() -> poll(ready), "vigie-loadgen-probe");
         poller.setDaemon(true);
         poller.start();
+        if (!ready.await(30, TimeUnit.SECONDS) || failure != null) {
+            close();
+            throw new IllegalStateException("cannot tail " + dataDir.resolve("alerts") + ": "
+                + (failure == null ? "timed out" : failure));
+        }
     }
 
     /** Records that canary {@code n} was sent now. */
@@ -78,10 +87,16 @@ public final class AlertLatencyProbe implements AutoCloseable {
         return histogram.copy();
     }
 
-    private void poll(final AlertTailer tailer) {
+    private void poll(final CountDownLatch ready) {
         final TelemetryEvent e = new TelemetryEvent();
         RawJournalReader raw = null;
+        AlertTailer tailer = null;
         try {
+            tailer = new AlertTailer(dataDir.resolve("alerts"));
+            while (tailer.next() != null) {
+                // skip alerts that predate this run
+            }
+            ready.countDown();
             while (running) {
                 final byte[] json = tailer.next();
                 if (json == null) {
@@ -117,10 +132,13 @@ public final class AlertLatencyProbe implements AutoCloseable {
         } catch (RuntimeException | IOException x) {
             failure = x.toString();
         } finally {
+            ready.countDown();
             if (raw != null) {
                 raw.close();
             }
-            tailer.close();
+            if (tailer != null) {
+                tailer.close();
+            }
         }
     }
 

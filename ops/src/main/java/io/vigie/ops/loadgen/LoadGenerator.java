@@ -69,9 +69,37 @@ public final class LoadGenerator {
         final List<byte[]> fileLines = o.file == null ? null : readLines(o.file);
         final Result r = new Result();
         final AlertLatencyProbe probe = o.alertDataDir == null ? null : new AlertLatencyProbe(o.alertDataDir);
-        final byte[] buf = new byte[64 * 1024];
         final long start = System.nanoTime();
         final long end = start + (long) (o.durationSeconds * 1e9);
+        try {
+            send(r, probe, fileLines, start, end);
+        } catch (IOException | RuntimeException e) {
+            if (probe != null) {
+                probe.close();
+            }
+            throw e;
+        }
+        r.seconds = (System.nanoTime() - start) / 1e9;
+        if (probe != null) {
+            final long deadline = System.nanoTime() + (long) (o.alertTimeoutSeconds * 1e9);
+            while (probe.matched() < r.canaries && System.nanoTime() - deadline < 0 && probe.failure() == null) {
+                Thread.sleep(10);
+            }
+            probe.close();
+            r.matched = probe.matched();
+            r.latency = probe.histogram();
+            if (probe.failure() != null) {
+                out.println("loadgen: latency probe failed: " + probe.failure());
+            }
+        }
+        out.println(summary(r));
+        out.flush();
+        return r;
+    }
+
+    private void send(final Result r, final AlertLatencyProbe probe, final List<byte[]> fileLines, final long start,
+                      final long end) throws IOException {
+        final byte[] buf = new byte[64 * 1024];
         final TokenBucket bucket = o.rate > 0 ? new TokenBucket(o.rate, Math.max(1, o.rate / 100), System::nanoTime)
             : null;
         long nextTick = start + 1_000_000_000L;
@@ -108,9 +136,10 @@ public final class LoadGenerator {
                 }
                 if (probe != null && now - nextCanary >= 0) {
                     final byte[] c = canary(r.canaries).getBytes(StandardCharsets.UTF_8);
+                    // Recorded before the write, so that the alert can never be seen before its send time.
+                    probe.sent(r.canaries, System.nanoTime());
                     sink.send(c, c.length);
                     sink.flush();
-                    probe.sent(r.canaries, System.nanoTime());
                     r.canaries++;
                     nextCanary += o.canaryIntervalMs * 1_000_000L;
                 } else if (fileLines != null) {
@@ -125,22 +154,6 @@ public final class LoadGenerator {
                 r.sent++;
             }
         }
-        r.seconds = (System.nanoTime() - start) / 1e9;
-        if (probe != null) {
-            final long deadline = System.nanoTime() + (long) (o.alertTimeoutSeconds * 1e9);
-            while (probe.matched() < r.canaries && System.nanoTime() - deadline < 0 && probe.failure() == null) {
-                Thread.sleep(10);
-            }
-            probe.close();
-            r.matched = probe.matched();
-            r.latency = probe.histogram();
-            if (probe.failure() != null) {
-                out.println("loadgen: latency probe failed: " + probe.failure());
-            }
-        }
-        out.println(summary(r));
-        out.flush();
-        return r;
     }
 
     private String summary(final Result r) {
