@@ -17,7 +17,8 @@ import java.util.function.LongSupplier;
  * Renders the engine's counters in the Prometheus text exposition format 0.0.4, with the metric names of DESIGN.md
  * section 3. Reads counters while they move, so a scrape is not one atomic snapshot. Off the event path.
  *
- * <p>{@code vigie_events_persisted_total} has one series per listener (the node total is their sum). Engine gauges
+ * <p>{@code vigie_events_persisted_total} has an unlabelled node total plus one series per listener (sum only the
+ * labelled ones: {@code sum(vigie_events_persisted_total{listener!=""})}). Engine gauges
  * registered with {@code EngineCounters.gauge("name{label=\"v\"}")} are exposed as {@code vigie_name{label="v"}}.
  */
 public final class PrometheusText {
@@ -48,7 +49,9 @@ public final class PrometheusText {
             sample(b, "vigie_events_received_total", l.received(), "listener", l.name());
         }
         header(b, "vigie_events_persisted_total", "counter",
-            "Events appended to the raw journal, per listener (received = persisted + rejected + dropped).");
+            "Events appended to the raw journal: the node total (no label) and per listener "
+                + "(received = persisted + rejected + dropped).");
+        sample(b, "vigie_events_persisted_total", counters.persisted());
         for (final ListenerCounters l : listeners) {
             sample(b, "vigie_events_persisted_total", l.persisted(), "listener", l.name());
         }

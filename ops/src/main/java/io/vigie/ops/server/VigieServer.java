@@ -43,6 +43,7 @@ public final class VigieServer implements AutoCloseable {
     private int tlsPort = -1;
     private boolean closed;
 
+    /** A node for this configuration; nothing runs until {@link #start()}. */
     public VigieServer(final VigieConfig config) {
         this.config = config;
     }
@@ -129,10 +130,12 @@ public final class VigieServer implements AutoCloseable {
         return router;
     }
 
+    /** The engine (after {@link #start()}). */
     public Engine engine() {
         return engine;
     }
 
+    /** The node's counters (listeners, alerts, gauges, latencies). */
     public EngineCounters counters() {
         return counters;
     }
@@ -142,6 +145,7 @@ public final class VigieServer implements AutoCloseable {
         return detectors;
     }
 
+    /** The configuration this node runs with. */
     public VigieConfig config() {
         return config;
     }

@@ -182,6 +182,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldParseTheShippedSampleAsTheDefaults() throws Exception {
+        final String sample;
+        try (var in = ConfigLoader.class.getResourceAsStream("/io/vigie/ops/vigie.sample.yaml")) {
+            sample = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        final VigieConfig c = parse(sample);
+        final VigieConfig d = ConfigLoader.defaults();
+        final List<String> described = ConfigLoader.describe(c);
+        final List<String> defaults = ConfigLoader.describe(d);
+        assertEquals(defaults.subList(1, defaults.size()).toString().replace("data_dir=data", "data_dir=./data"),
+            described.subList(1, described.size()).toString());
+    }
+
+    @Test
     void shouldLoadFileAndReportUnreadableOne() throws Exception {
         final Path f = dir.resolve("vigie.yaml");
         Files.write(f, "data_dir: ./elsewhere\n".getBytes(StandardCharsets.UTF_8));
