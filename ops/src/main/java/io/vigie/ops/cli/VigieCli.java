@@ -40,6 +40,12 @@ public final class VigieCli implements Callable<Integer> {
 
     /** Runs the CLI and exits with its code. */
     public static void main(final String[] args) {
+        // Offline tools keep stderr for their own diagnostics and summaries: library INFO lines only for serve.
+        if (args.length == 0 || !"serve".equals(args[0])) {
+            if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+                System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+            }
+        }
         final PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         final PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         final int code = run(out, err, args);
@@ -64,15 +70,16 @@ public final class VigieCli implements Callable<Integer> {
         final CommandLine cli = new CommandLine(new VigieCli());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             final PrintWriter err = commandLine.getErr();
+            final String name = commandLine.getCommandSpec().qualifiedName();
             if (e instanceof CliException) {
-                err.println("vigie " + commandLine.getCommandName() + ": " + e.getMessage());
+                err.println(name + ": " + e.getMessage());
                 return ((CliException) e).exitCode();
             }
             if (e instanceof ConfigException) {
-                err.println("vigie " + commandLine.getCommandName() + ": configuration error: " + e.getMessage());
+                err.println(name + ": configuration error: " + e.getMessage());
                 return EXIT_USAGE;
             }
-            err.println("vigie " + commandLine.getCommandName() + ": " + describe(e));
+            err.println(name + ": " + describe(e));
             if (Boolean.getBoolean("vigie.debug")) {
                 e.printStackTrace(err);
             }
