@@ -34,6 +34,10 @@ final class AlertsCommand implements Callable<Integer> {
     @Option(names = "--from", paramLabel = "N", description = "Start at this alert-journal position.")
     Long from;
 
+    @Option(names = "--with-position", description = "Add each alert's journal position as \"position\" (for "
+        + "--from).")
+    boolean withPosition;
+
     @Override
     public Integer call() throws Exception {
         final PrintWriter out = spec.commandLine().getOut();
@@ -48,7 +52,10 @@ final class AlertsCommand implements Callable<Integer> {
             while (!Thread.currentThread().isInterrupted()) {
                 final byte[] json = tailer.next();
                 if (json != null) {
-                    out.println(new String(json, StandardCharsets.UTF_8));
+                    final String text = new String(json, StandardCharsets.UTF_8);
+                    out.println(withPosition && text.startsWith("{")
+                        ? "{\"position\":" + tailer.lastIndex() + (text.length() > 2 ? "," : "") + text.substring(1)
+                        : text);
                     continue;
                 }
                 out.flush();

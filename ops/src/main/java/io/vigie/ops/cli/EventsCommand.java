@@ -8,6 +8,7 @@ import io.vigie.ingest.codec.DecoderSettings;
 import io.vigie.ingest.codec.FrameDecoder;
 import io.vigie.ingest.codec.message.MessageDecoders;
 import io.vigie.ops.config.ConfigLoader;
+import io.vigie.ops.config.VigieConfig;
 import io.vigie.ops.server.Settings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,8 +58,9 @@ final class EventsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         final PrintWriter out = spec.commandLine().getOut();
-        final Path base = data != null ? data : ConfigLoader.load(config).dataDir;
-        decoderSettings = Settings.decoder(ConfigLoader.load(config));
+        final VigieConfig c = ConfigLoader.load(config);
+        final Path base = data != null ? data : c.dataDir;
+        decoderSettings = Settings.decoder(c);
         final Path dir = base.resolve(rejected ? "quarantine" : "raw");
         if (!Files.isDirectory(dir)) {
             throw new CliException(VigieCli.EXIT_FAILURE, "no " + (rejected ? "quarantine" : "raw journal") + " at "

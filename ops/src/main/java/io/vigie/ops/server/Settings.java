@@ -28,7 +28,8 @@ public final class Settings {
     }
 
     /** The engine configuration; {@code dataDir} may differ from the config's (replay uses a temp dir). */
-    public static Engine.Configuration engine(final VigieConfig c, final Path dataDir, final DetectorFactory detectors) {
+    public static Engine.Configuration engine(final VigieConfig c, final Path dataDir,
+                                              final DetectorFactory detectors) {
         final Engine.Configuration e = new Engine.Configuration();
         e.dataDir = dataDir;
         e.ringSize = c.engine.ringSize;

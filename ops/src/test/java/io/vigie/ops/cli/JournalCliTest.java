@@ -73,6 +73,13 @@ class JournalCliTest {
         assertEquals(2, rest.size(), from.toString());
         assertEquals("a1", rest.get(0).get("alert_id").asText());
 
+        final Cli positioned = Cli.run("alerts", "--data", dir.toString(), "--with-position");
+        final List<JsonNode> withPositions = lines(positioned.out);
+        for (int i = 0; i < 3; i++) {
+            assertEquals((long) positions.get(i), withPositions.get(i).get("position").asLong());
+            assertEquals("a" + i, withPositions.get(i).get("alert_id").asText());
+        }
+
         final Cli bad = Cli.run("alerts", "--data", dir.toString(), "--from", Long.toString(positions.get(2) + 1000));
         assertEquals(1, bad.code, bad.toString());
         assertTrue(bad.err.contains("no alert at position"), bad.toString());
