@@ -1,0 +1,229 @@
+package io.vigie.ops.config;
+
+import io.vigie.engine.alert.Tlp;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Reads {@code vigie.yaml} (SnakeYAML Engine) into a {@link VigieConfig}. Every key has a default; unknown keys,
+ * wrong types and out-of-range values are errors that name the full key path and the line. Secrets are read from
+ * the files or environment variables the configuration names ({@code *_file}, {@code *_env}).
+ */
+public final class ConfigLoader {
+    private static final String[] TLPS = {"clear", "white", "green", "amber", "amber+strict", "red"};
+
+    private ConfigLoader() {
+    }
+
+    /** The embedded defaults (no file). */
+    public static VigieConfig defaults() {
+        return new VigieConfig();
+    }
+
+    /** Loads a file, or the embedded defaults when {@code file} is null. */
+    public static VigieConfig load(final Path file) {
+        if (file == null) {
+            return defaults();
+        }
+        final String text;
+        try {
+            text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read configuration " + file + ": " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+        }
+        final VigieConfig c = parse(text, String.valueOf(file.getFileName()), System::getenv);
+        c.source = file;
+        return c;
+    }
+
+    /**
+     * Parses configuration text.
+     *
+     * @param text  the YAML document
+     * @param label the file name used in error messages
+     * @param env   environment lookup for {@code *_env} secrets
+     */
+    public static VigieConfig parse(final String text, final String label, final Function<String, String> env) {
+        final Node root;
+        try {
+            root = new Compose(LoadSettings.builder().setLabel(label).build()).composeString(text).orElse(null);
+        } catch (YamlEngineException e) {
+            throw new ConfigException("cannot parse " + label + ": " + e.getMessage().replace('\n', ' '), e);
+        }
+        final YamlSection top = new YamlSection(root, "", label, env);
+        top.allow("soc", "data_dir", "rules", "ingest", "http", "engine", "sharing", "federation", "field_mapping",
+            "placeholders", "decoders");
+        final VigieConfig c = new VigieConfig();
+
+        final YamlSection soc = top.section("soc").allow("id", "country", "sector");
+        c.soc.id = soc.string("id", c.soc.id);
+        c.soc.country = soc.string("country", c.soc.country);
+        c.soc.sector = soc.string("sector", c.soc.sector);
+
+        c.dataDir = top.path("data_dir", c.dataDir);
+        final List<Path> rules = new ArrayList<>();
+        for (final String r : top.strings("rules", List.of())) {
+            rules.add(Path.of(r));
+        }
+        c.rules = rules;
+
+        final YamlSection ingest = top.section("ingest").allow("syslog", "tls", "relp");
+        readSyslog(ingest.section("syslog"), c.ingest.syslog);
+        readTls(ingest.section("tls"), c.ingest.tls, true);
+        final YamlSection relp = ingest.section("relp").allow("enabled", "bind", "port");
+        c.ingest.relp.enabled = relp.bool("enabled", c.ingest.relp.enabled);
+        c.ingest.relp.bind = relp.string("bind", c.ingest.relp.bind);
+        c.ingest.relp.port = relp.integer("port", c.ingest.relp.port, 0, 65_535);
+
+        final YamlSection http = top.section("http").allow("enabled", "bind", "port", "tls");
+        c.http.enabled = http.bool("enabled", c.http.enabled);
+        c.http.bind = http.string("bind", c.http.bind);
+        c.http.port = http.integer("port", c.http.port, 0, 65_535);
+        readTls(http.section("tls"), c.http.tls, false);
+
+        final YamlSection engine = top.section("engine")
+            .allow("ring_size", "workers", "sync", "wait_strategy", "quarantine_max_bytes");
+        c.engine.ringSize = engine.integer("ring_size", c.engine.ringSize, 64, 1 << 26);
+        if (Integer.bitCount(c.engine.ringSize) != 1) {
+            throw new ConfigException("key 'engine.ring_size' in " + label + ": expected a power of two, got "
+                + c.engine.ringSize);
+        }
+        c.engine.workers = engine.integer("workers", c.engine.workers, 1, 64);
+        c.engine.sync = engine.choice("sync", c.engine.sync, "none", "async", "sync");
+        c.engine.waitStrategy = engine.choice("wait_strategy", c.engine.waitStrategy, "sleeping", "blocking",
+            "yielding", "busy-spin");
+        c.engine.quarantineMaxBytes = engine.longValue("quarantine_max_bytes", c.engine.quarantineMaxBytes,
+            1024 * 1024, Long.MAX_VALUE);
+
+        readSharing(top.section("sharing"), c.sharing);
+        readFederation(top.section("federation"), c.federation);
+
+        c.fieldMapping = top.section("field_mapping").node() == null ? c.fieldMapping : top.stringMap("field_mapping");
+        c.placeholders = top.section("placeholders").node() == null ? c.placeholders
+            : top.stringListMap("placeholders");
+        final YamlSection decoders = top.section("decoders").allow("extractors");
+        c.decoders.extractors = decoders.path("extractors", c.decoders.extractors);
+        return c;
+    }
+
+    private static void readSyslog(final YamlSection s, final VigieConfig.Syslog out) {
+        s.allow("enabled", "bind", "port", "udp", "tcp", "max_frame_bytes", "format", "tlp", "policy", "lenient",
+            "time_zone", "idle_timeout_seconds");
+        out.enabled = s.bool("enabled", out.enabled);
+        out.bind = s.string("bind", out.bind);
+        out.port = s.integer("port", out.port, 0, 65_535);
+        out.udp = s.bool("udp", out.udp);
+        out.tcp = s.bool("tcp", out.tcp);
+        out.maxFrameBytes = s.integer("max_frame_bytes", out.maxFrameBytes, 480, 16 * 1024 * 1024);
+        out.format = s.choice("format", out.format, "auto", "rfc5424", "rfc3164", "cef", "json");
+        out.tlp = Tlp.parse(s.choice("tlp", out.tlp, TLPS)).label();
+        out.policy = s.choice("policy", out.policy, "block", "drop");
+        out.lenient = s.bool("lenient", out.lenient);
+        out.timeZone = s.string("time_zone", out.timeZone);
+        try {
+            ZoneId.of(out.timeZone);
+        } catch (RuntimeException e) {
+            throw new ConfigException("key 'ingest.syslog.time_zone': unknown time zone '" + out.timeZone + "'");
+        }
+        out.idleTimeoutSeconds = s.integer("idle_timeout_seconds", out.idleTimeoutSeconds, 0, 86_400);
+    }
+
+    private static void readTls(final YamlSection s, final VigieConfig.Tls out, final boolean listener) {
+        if (listener) {
+            s.allow("bind", "port", "cert", "key", "client_ca");
+            out.bind = s.string("bind", out.bind);
+            out.port = s.integer("port", out.port, 0, 65_535);
+        } else {
+            s.allow("cert", "key", "client_ca");
+        }
+        out.cert = s.path("cert", out.cert);
+        out.key = s.path("key", out.key);
+        out.clientCa = s.path("client_ca", out.clientCa);
+    }
+
+    private static void readSharing(final YamlSection s, final VigieConfig.Sharing out) {
+        s.allow("pseudonymize", "subscribers");
+        final YamlSection p = s.section("pseudonymize").allow("key_file", "key_env", "fields");
+        out.pseudonymize.key = p.secret("key");
+        out.pseudonymize.fields = new ArrayList<>(p.strings("fields", out.pseudonymize.fields));
+        for (final YamlSection sub : s.sections("subscribers")) {
+            sub.allow("name", "token_file", "token_env", "max_tlp");
+            final VigieConfig.Subscriber x = new VigieConfig.Subscriber();
+            x.name = sub.string("name", null);
+            x.token = sub.secret("token");
+            x.maxTlp = Tlp.parse(sub.choice("max_tlp", x.maxTlp, TLPS)).label();
+            out.subscribers.add(x);
+        }
+    }
+
+    private static void readFederation(final YamlSection s, final VigieConfig.Federation out) {
+        s.allow("peers", "corroboration");
+        for (final YamlSection peer : s.sections("peers")) {
+            peer.allow("name", "url", "token_file", "token_env");
+            final VigieConfig.Peer x = new VigieConfig.Peer();
+            x.name = peer.string("name", null);
+            x.url = peer.string("url", null);
+            x.token = peer.secret("token");
+            out.peers.add(x);
+        }
+        final YamlSection c = s.section("corroboration").allow("min_socs", "window");
+        out.corroboration.minSocs = c.integer("min_socs", out.corroboration.minSocs, 1, 1000);
+        out.corroboration.window = c.duration("window", out.corroboration.window);
+    }
+
+    /**
+     * The effective configuration as {@code key=value} lines, secrets masked (only their source is shown), for the
+     * startup log.
+     */
+    public static List<String> describe(final VigieConfig c) {
+        final List<String> out = new ArrayList<>();
+        out.add("config=" + (c.source == null ? "(embedded defaults)" : c.source));
+        out.add("soc.id=" + c.soc.id + ", soc.country=" + c.soc.country + ", soc.sector=" + c.soc.sector);
+        out.add("data_dir=" + c.dataDir);
+        out.add("rules=" + (c.rules.isEmpty() ? "(bundled)" : c.rules));
+        final VigieConfig.Syslog s = c.ingest.syslog;
+        out.add("ingest.syslog: enabled=" + s.enabled + ", bind=" + s.bind + ", port=" + s.port + ", udp=" + s.udp
+            + ", tcp=" + s.tcp + ", max_frame_bytes=" + s.maxFrameBytes + ", format=" + s.format + ", tlp=" + s.tlp
+            + ", policy=" + s.policy + ", lenient=" + s.lenient + ", time_zone=" + s.timeZone
+            + ", idle_timeout_seconds=" + s.idleTimeoutSeconds);
+        out.add("ingest.tls: bind=" + c.ingest.tls.bind + ", port=" + c.ingest.tls.port + ", cert=" + c.ingest.tls.cert
+            + ", key=" + c.ingest.tls.key + ", client_ca=" + c.ingest.tls.clientCa);
+        out.add("ingest.relp: enabled=" + c.ingest.relp.enabled + ", bind=" + c.ingest.relp.bind + ", port="
+            + c.ingest.relp.port);
+        out.add("http: enabled=" + c.http.enabled + ", bind=" + c.http.bind + ", port=" + c.http.port + ", tls.cert="
+            + c.http.tls.cert + ", tls.key=" + c.http.tls.key + ", tls.client_ca=" + c.http.tls.clientCa);
+        out.add("engine: ring_size=" + c.engine.ringSize + ", workers=" + c.engine.workers + ", sync=" + c.engine.sync
+            + ", wait_strategy=" + c.engine.waitStrategy + ", quarantine_max_bytes=" + c.engine.quarantineMaxBytes);
+        out.add("sharing.pseudonymize: key=" + c.sharing.pseudonymize.key + ", fields="
+            + c.sharing.pseudonymize.fields);
+        for (final VigieConfig.Subscriber x : c.sharing.subscribers) {
+            out.add("sharing.subscriber: name=" + x.name + ", token=" + x.token + ", max_tlp=" + x.maxTlp);
+        }
+        for (final VigieConfig.Peer x : c.federation.peers) {
+            out.add("federation.peer: name=" + x.name + ", url=" + x.url + ", token=" + x.token);
+        }
+        out.add("federation.corroboration: min_socs=" + c.federation.corroboration.minSocs + ", window="
+            + c.federation.corroboration.window);
+        for (final Map.Entry<String, String> e : c.fieldMapping.entrySet()) {
+            out.add("field_mapping: " + e.getKey() + " -> " + e.getValue());
+        }
+        for (final Map.Entry<String, List<String>> e : c.placeholders.entrySet()) {
+            out.add("placeholders: " + e.getKey() + "=" + e.getValue());
+        }
+        out.add("decoders.extractors=" + c.decoders.extractors);
+        return out;
+    }
+}

@@ -1,0 +1,157 @@
+package io.vigie.ops.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole configuration of a Vigie node ({@code vigie.yaml}), as plain data. Every field holds its embedded
+ * default (DESIGN.md section 3: everything on 127.0.0.1, syslog UDP+TCP 5514, HTTP 8514, data under
+ * {@code ./data}, the bundled rule pack when {@link #rules} is empty); {@link ConfigLoader} overwrites what the file
+ * sets. Relative paths are relative to the working directory.
+ */
+public final class VigieConfig {
+    /** The file this configuration came from, or null for the embedded defaults. */
+    public Path source;
+    public Soc soc = new Soc();
+    public Path dataDir = Path.of("data");
+    /** Rule files and directories; empty means the bundled rule pack. */
+    public List<Path> rules = new ArrayList<>();
+    public Ingest ingest = new Ingest();
+    public Http http = new Http();
+    public EngineSection engine = new EngineSection();
+    public Sharing sharing = new Sharing();
+    public Federation federation = new Federation();
+    /** Sigma field name to ECS field name, overriding the built-in mapping. */
+    public Map<String, String> fieldMapping = new LinkedHashMap<>();
+    /** Values of Sigma {@code %placeholder%} names. */
+    public Map<String, List<String>> placeholders = new LinkedHashMap<>();
+    public Decoders decoders = new Decoders();
+
+    /** {@code soc:} this node's identity. */
+    public static final class Soc {
+        /** Node id, stamped on alerts ({@code vigie.soc}). */
+        public String id = "vigie";
+        /** ISO 3166-1 alpha-2 country code, or null. */
+        public String country;
+        public String sector;
+    }
+
+    /** {@code ingest:} the inputs. */
+    public static final class Ingest {
+        public Syslog syslog = new Syslog();
+        public Tls tls = new Tls();
+        public Relp relp = new Relp();
+    }
+
+    /** {@code ingest.syslog:} plain syslog over UDP and TCP on one port. */
+    public static final class Syslog {
+        public boolean enabled = true;
+        public String bind = "127.0.0.1";
+        public int port = 5514;
+        public boolean udp = true;
+        public boolean tcp = true;
+        public int maxFrameBytes = 65_536;
+        /** auto, rfc5424, rfc3164, cef or json. */
+        public String format = "auto";
+        /** TLP 2.0 label stamped on events: clear, green, amber, amber+strict, red. */
+        public String tlp = "red";
+        /** Ring-full policy of TCP connections: block (back-pressure) or drop. UDP always drops. */
+        public String policy = "block";
+        /** Keep malformed frames as events instead of rejecting them. */
+        public boolean lenient;
+        /** Zone of timestamps without one (RFC 3164). */
+        public String timeZone = "UTC";
+        public int idleTimeoutSeconds = 300;
+    }
+
+    /** {@code ingest.tls:} syslog over TLS (RFC 5425); served only when {@link #cert} and {@link #key} are set. */
+    public static final class Tls {
+        public String bind = "127.0.0.1";
+        public int port = 6514;
+        public Path cert;
+        public Path key;
+        /** CA bundle for client certificates (mutual TLS), or null. */
+        public Path clientCa;
+
+        /** True when certificates are configured. */
+        public boolean configured() {
+            return cert != null && key != null;
+        }
+    }
+
+    /** {@code ingest.relp:} RELP, acknowledged delivery (parsed; served by a later release). */
+    public static final class Relp {
+        public boolean enabled;
+        public String bind = "127.0.0.1";
+        public int port = 2514;
+    }
+
+    /** {@code http:} the HTTP API and metrics. */
+    public static final class Http {
+        public boolean enabled = true;
+        public String bind = "127.0.0.1";
+        public int port = 8514;
+        public Tls tls = new Tls();
+    }
+
+    /** {@code engine:} the ring and the journals. */
+    public static final class EngineSection {
+        public int ringSize = 16_384;
+        public int workers = 1;
+        /** none, async or sync (see {@code SyncPolicy}). */
+        public String sync = "none";
+        /** sleeping, blocking, yielding or busy-spin. */
+        public String waitStrategy = "sleeping";
+        public long quarantineMaxBytes = 256L * 1024 * 1024;
+    }
+
+    /** {@code sharing:} what is released to subscribers (parsed; consumed by the feeds). */
+    public static final class Sharing {
+        public Pseudonymize pseudonymize = new Pseudonymize();
+        public List<Subscriber> subscribers = new ArrayList<>();
+    }
+
+    /** {@code sharing.pseudonymize:} HMAC-SHA256 pseudonymization of personal data in shared indicators. */
+    public static final class Pseudonymize {
+        /** The per-federation key, or null when pseudonymization is not configured. */
+        public Secret key;
+        public List<String> fields = new ArrayList<>(List.of("user.name", "destination.ip", "host.name"));
+    }
+
+    /** One entry of {@code sharing.subscribers}. */
+    public static final class Subscriber {
+        public String name;
+        public Secret token;
+        /** Most restrictive TLP label this subscriber may receive. */
+        public String maxTlp = "clear";
+    }
+
+    /** {@code federation:} peers and corroboration (parsed; consumed by federation). */
+    public static final class Federation {
+        public List<Peer> peers = new ArrayList<>();
+        public Corroboration corroboration = new Corroboration();
+    }
+
+    /** One entry of {@code federation.peers}. */
+    public static final class Peer {
+        public String name;
+        public String url;
+        public Secret token;
+    }
+
+    /** {@code federation.corroboration}. */
+    public static final class Corroboration {
+        public int minSocs = 3;
+        public Duration window = Duration.ofHours(1);
+    }
+
+    /** {@code decoders:} message decoder extensions. */
+    public static final class Decoders {
+        /** User-defined extractors file, or null. */
+        public Path extractors;
+    }
+}

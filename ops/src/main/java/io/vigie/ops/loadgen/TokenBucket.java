@@ -1,0 +1,52 @@
+package io.vigie.ops.loadgen;
+
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+/**
+ * A token bucket pacing a sender at {@code rate} tokens per second with bursts of at most {@code burst} tokens.
+ * Tokens accrue continuously from the clock; a sender takes one per line. Single-threaded.
+ */
+public final class TokenBucket {
+    private final double nanosPerToken;
+    private final double burst;
+    private final LongSupplier clock;
+    private double tokens;
+    private long last;
+
+    /**
+     * @param ratePerSecond tokens added per second (&gt; 0)
+     * @param burst         bucket capacity (&ge; 1); the bucket starts full
+     * @param clock         monotonic nanosecond clock ({@code System::nanoTime})
+     */
+    public TokenBucket(final double ratePerSecond, final double burst, final LongSupplier clock) {
+        if (!(ratePerSecond > 0) || burst < 1) {
+            throw new IllegalArgumentException("rate must be > 0 and burst >= 1");
+        }
+        this.nanosPerToken = 1e9 / ratePerSecond;
+        this.burst = burst;
+        this.clock = clock;
+        this.tokens = burst;
+        this.last = clock.getAsLong();
+    }
+
+    /** Takes a token if one is there: returns 0; otherwise takes nothing and returns the nanoseconds to wait. */
+    public long tryAcquire() {
+        final long now = clock.getAsLong();
+        tokens = Math.min(burst, tokens + (now - last) / nanosPerToken);
+        last = now;
+        if (tokens >= 1) {
+            tokens -= 1;
+            return 0;
+        }
+        return Math.max(1, (long) Math.ceil((1 - tokens) * nanosPerToken));
+    }
+
+    /** Takes a token, parking the thread until one is there. */
+    public void acquire() {
+        long wait;
+        while ((wait = tryAcquire()) > 0) {
+            LockSupport.parkNanos(wait);
+        }
+    }
+}

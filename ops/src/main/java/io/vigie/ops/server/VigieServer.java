@@ -1,0 +1,177 @@
+package io.vigie.ops.server;
+
+import io.vigie.engine.Engine;
+import io.vigie.engine.status.EngineCounters;
+import io.vigie.ingest.codec.message.MessageDecoders;
+import io.vigie.ingest.transport.ListenerSettings;
+import io.vigie.ingest.transport.SyslogListener;
+import io.vigie.ops.config.ConfigLoader;
+import io.vigie.ops.config.VigieConfig;
+import io.vigie.ops.http.HttpServer;
+import io.vigie.ops.http.Router;
+import io.vigie.ops.http.StatusEndpoints;
+import io.vigie.rules.eval.SigmaDetectorFactory;
+import io.vigie.rules.load.RuleLoadResult;
+import io.vigie.rules.load.RuleStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Vigie node assembled from its configuration: counters, rules, the Sigma detector factory, the engine, the
+ * syslog listeners and the HTTP server. {@link #start()} brings them up in that order; {@link #close()} stops the
+ * listeners first, then drains and closes the engine, then the HTTP server. Ports configured as 0 are ephemeral;
+ * read the bound ones from {@link #syslogPort()} and {@link #httpPort()}.
+ */
+public final class VigieServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VigieServer.class);
+
+    private final VigieConfig config;
+    private final EngineCounters counters = new EngineCounters();
+    private final Router router = new Router();
+    private final Map<String, String> addresses = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final List<SyslogListener> listeners = new ArrayList<>();
+    private SigmaDetectorFactory detectors;
+    private Engine engine;
+    private HttpServer http;
+    private int syslogPort = -1;
+    private int tlsPort = -1;
+    private boolean closed;
+
+    /** A node for this configuration; nothing runs until {@link #start()}. */
+    public VigieServer(final VigieConfig config) {
+        this.config = config;
+    }
+
+    /** Loads rules, starts the engine, the listeners and the HTTP server. */
+    public synchronized void start() throws InterruptedException {
+        for (final String line : ConfigLoader.describe(config)) {
+            LOG.info("effective config: {}", line);
+        }
+        final RuleLoadResult rules = RuleLoading.load(config.rules, Settings.rules(config));
+        final long[] counts = RuleLoading.counts(rules.statuses());
+        RuleLoading.publish(counters, counts);
+        for (final RuleStatus s : rules.statuses()) {
+            if (s.kind() != RuleStatus.Kind.OK) {
+                LOG.warn("rule not loaded, source={}, id={}, state={}, reason={}", s.source(), s.id(),
+                    s.kind().name().toLowerCase(java.util.Locale.ROOT), s.reason());
+            }
+        }
+        LOG.info("rules loaded, source={}, ok={}, unsupported={}, invalid={}",
+            config.rules.isEmpty() ? "bundled" : config.rules, counts[0], counts[1], counts[2]);
+
+        detectors = new SigmaDetectorFactory(rules.ruleSet(), config.soc.id);
+        engine = new Engine(Settings.engine(config, config.dataDir, detectors), counters);
+        engine.start();
+        try {
+            if (config.ingest.syslog.enabled) {
+                syslogPort = startListener(Settings.syslog(config));
+            }
+            final ListenerSettings tls = Settings.syslogTls(config);
+            if (tls != null) {
+                tlsPort = startListener(tls);
+            }
+            if (config.ingest.relp.enabled) {
+                LOG.warn("relp is configured but not served by this build, port={}", config.ingest.relp.port);
+            }
+            if (config.http.enabled) {
+                new StatusEndpoints(counters, engine::remainingCapacity, () -> new LinkedHashMap<>(addresses))
+                    .register(router);
+                http = new HttpServer(config.http.bind, config.http.port, router,
+                    config.http.tls.configured() ? Settings.sslContext(config.http.tls, "http.tls") : null);
+                http.start();
+                addresses.put("http", config.http.bind + ":" + http.port());
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private int startListener(final ListenerSettings settings) throws InterruptedException {
+        final SyslogListener l = new SyslogListener(settings, engine.ring(), counters, MessageDecoders::new);
+        listeners.add(l);
+        final int port = l.start();
+        final String transports = settings.sslContext != null ? "tls"
+            : (settings.udp ? "udp" : "") + (settings.udp && settings.tcp ? "+" : "") + (settings.tcp ? "tcp" : "");
+        addresses.put(settings.name, transports + " " + settings.bind + ":" + port);
+        LOG.info("listener started, name={}, transports={}, bind={}, port={}", settings.name, transports,
+            settings.bind, port);
+        return port;
+    }
+
+    /** Bound port of the plain syslog listener (UDP and TCP), -1 when not started. */
+    public int syslogPort() {
+        return syslogPort;
+    }
+
+    /** Bound port of the syslog TLS listener, -1 when not configured. */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    /** Bound HTTP port, -1 when disabled. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    /** Listener name to bound address, e.g. {@code syslog -> udp+tcp 127.0.0.1:5514}, {@code http -> ...}. */
+    public Map<String, String> addresses() {
+        return new LinkedHashMap<>(addresses);
+    }
+
+    /** The router, to add endpoints (before {@link #start()}: routes are read without locks). */
+    public Router router() {
+        return router;
+    }
+
+    /** The engine (after {@link #start()}). */
+    public Engine engine() {
+        return engine;
+    }
+
+    /** The node's counters (listeners, alerts, gauges, latencies). */
+    public EngineCounters counters() {
+        return counters;
+    }
+
+    /** The detector factory (rule reload swaps its rule set). */
+    public SigmaDetectorFactory detectors() {
+        return detectors;
+    }
+
+    /** The configuration this node runs with. */
+    public VigieConfig config() {
+        return config;
+    }
+
+    /** Stops listeners, drains and closes the engine, stops HTTP. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (final SyslogListener l : listeners) {
+            try {
+                l.close();
+            } catch (RuntimeException e) {
+                LOG.warn("listener close failed, error={}", e.toString());
+            }
+        }
+        if (engine != null) {
+            engine.close();
+            for (final var l : counters.listeners()) {
+                LOG.info("final counts, {}", l);
+            }
+        }
+        if (http != null) {
+            http.close();
+        }
+    }
+}
