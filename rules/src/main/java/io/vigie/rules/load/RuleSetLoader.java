@@ -116,8 +116,10 @@ public final class RuleSetLoader {
 
     /** YAML 1.2 core schema: only true/false are booleans, only null/~ are null. */
     static List<Object> parseAll(final String yaml) {
+        // a buffer larger than the text avoids a StreamReader bug with surrogate pairs at the 1024-char boundary
         final LoadSettings settings = LoadSettings.builder().setSchema(new CoreSchema())
-            .setLabel("sigma").setMaxAliasesForCollections(50).build();
+            .setLabel("sigma").setMaxAliasesForCollections(50).setBufferSize(Math.max(1024, yaml.length() + 16))
+            .build();
         final List<Object> docs = new ArrayList<>();
         for (final Object o : new Load(settings).loadAllFromString(yaml)) {
             docs.add(o);
