@@ -227,18 +227,29 @@ final class Matchers {
         }
     }
 
-    /** RE2/J regular expression, unanchored search (linear time). */
+    /**
+     * RE2/J regular expression, unanchored search (linear time). When the pattern has a literal every match must
+     * contain ({@link #requiredLiteral}), a case-insensitive byte search for it runs first and skips RE2/J (which
+     * allocates a small input wrapper per search) on values that cannot match.
+     */
     static final class Regex extends ValueTest {
         final Pattern pattern;
         final int slot;
+        final byte[] literal;
 
         Regex(final Pattern pattern, final int slot) {
             this.pattern = pattern;
             this.slot = slot;
+            final String lit = requiredLiteral(pattern.pattern());
+            this.literal = lit == null || lit.length() < 3 ? null
+                : ByteOps.lower(lit.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         }
 
         @Override
         boolean test(final byte[] b, final int off, final int len, final EvalScratch s) {
+            if (literal != null && ByteOps.indexOf(b, off, len, literal, true) < 0) {
+                return false;
+            }
             s.chars.set(b, off, len);
             final com.google.re2j.Matcher m = s.matcher(slot, pattern);
             m.reset(s.chars);
@@ -246,9 +257,139 @@ final class Matchers {
         }
 
         @Override
+        byte[] literal() {
+            return literal;
+        }
+
+        @Override
         int cost() {
             return 20;
         }
+    }
+
+    /**
+     * The longest run of ASCII characters that every match of the regex contains, or null. Conservative: gives up
+     * on top-level alternation; groups, classes, escapes of letters/digits, anchors and {@code .} end a run; a
+     * character followed by {@code ?}, {@code *} or {@code {} is optional and dropped.
+     */
+    static String requiredLiteral(final String re) {
+        String best = "";
+        final StringBuilder run = new StringBuilder();
+        int i = 0;
+        final int n = re.length();
+        while (i < n) {
+            final char c = re.charAt(i);
+            if (c == '|') {
+                return null;
+            }
+            if (c == '(' || c == '[') {
+                if (run.length() > best.length()) {
+                    best = run.toString();
+                }
+                run.setLength(0);
+                i = c == '(' ? skipGroup(re, i) : skipClass(re, i);
+                if (i < 0) {
+                    return null;
+                }
+                continue;
+            }
+            if (c == '?' || c == '*' || c == '{') {
+                if (run.length() > 0) {
+                    run.setLength(run.length() - 1);
+                }
+                if (run.length() > best.length()) {
+                    best = run.toString();
+                }
+                run.setLength(0);
+                i++;
+                continue;
+            }
+            if (c == '+') {
+                if (run.length() > best.length()) {
+                    best = run.toString();
+                }
+                run.setLength(0);
+                i++;
+                continue;
+            }
+            char lit;
+            int next = i + 1;
+            if (c == '\\') {
+                if (i + 1 >= n) {
+                    return null;
+                }
+                final char e = re.charAt(i + 1);
+                next = i + 2;
+                if (Character.isLetterOrDigit(e) || e >= 0x80) {
+                    if (run.length() > best.length()) {
+                        best = run.toString();
+                    }
+                    run.setLength(0);
+                    i = next;
+                    continue;
+                }
+                lit = e;
+            } else if (c == '.' || c == '^' || c == '$' || c == ')' || c == ']' || c == '}' || c >= 0x80
+                || c < 0x20) {
+                if (run.length() > best.length()) {
+                    best = run.toString();
+                }
+                run.setLength(0);
+                i++;
+                continue;
+            } else {
+                lit = c;
+            }
+            // a quantifier right after makes this character optional (handled above by dropping it)
+            run.append(lit);
+            i = next;
+        }
+        if (run.length() > best.length()) {
+            best = run.toString();
+        }
+        return best.isEmpty() ? null : best;
+    }
+
+    private static int skipGroup(final String re, final int start) {
+        int depth = 0;
+        for (int i = start; i < re.length(); i++) {
+            final char c = re.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '[') {
+                i = skipClass(re, i) - 1;
+                if (i < 0) {
+                    return -1;
+                }
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+                if (depth == 0) {
+                    return i + 1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static int skipClass(final String re, final int start) {
+        int i = start + 1;
+        if (i < re.length() && re.charAt(i) == '^') {
+            i++;
+        }
+        if (i < re.length() && re.charAt(i) == ']') {
+            i++;
+        }
+        for (; i < re.length(); i++) {
+            final char c = re.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == ']') {
+                return i + 1;
+            }
+        }
+        return -1;
     }
 
     /** The value parsed as an IPv4/IPv6 address lies in a CIDR range. */
