@@ -70,6 +70,12 @@ public final class CompiledRule {
             serviceName, root, referencedFields, req, newIndex);
     }
 
+    /** The same rule with another detection tree (filters applied); keeps the literal requirement. */
+    CompiledRule withRoot(final Matchers.Node newRoot) {
+        return new CompiledRule(source, id, name, title, level, author, tags, tlp, productName, categoryName,
+            serviceName, newRoot, referencedFields, req, index);
+    }
+
     /** Position in its {@link RuleSet} (-1 before it is put in one). */
     public int index() {
         return index;

@@ -121,6 +121,67 @@ public final class RuleCompiler {
             product, category, service, root, referenced);
     }
 
+    /**
+     * Compiles a Sigma global filter document ({@code filter:} with {@code rules}, search identifiers and
+     * {@code condition}).
+     *
+     * @throws RuleException when the filter is unsupported or invalid
+     */
+    public CompiledFilter compileFilter(final Map<String, Object> doc, final String source) throws RuleException {
+        if (!(doc.get("filter") instanceof Map)) {
+            throw RuleException.invalid("malformed 'filter' section");
+        }
+        final Map<?, ?> logsource = doc.get("logsource") instanceof Map ? (Map<?, ?>) doc.get("logsource") : Map.of();
+        final Ctx ctx = new Ctx(str(logsource.get("product")), str(logsource.get("category")),
+            str(logsource.get("service")));
+        final Map<?, ?> filter = (Map<?, ?>) doc.get("filter");
+        final List<String> rules = new ArrayList<>();
+        final Object refs = filter.get("rules");
+        if (refs instanceof List) {
+            for (final Object r : (List<?>) refs) {
+                rules.add(String.valueOf(r));
+            }
+        } else if (refs != null) {
+            rules.add(String.valueOf(refs));
+        }
+        if (rules.isEmpty()) {
+            throw RuleException.invalid("filter without rules");
+        }
+        if (!(filter.get("condition") instanceof String)) {
+            throw RuleException.invalid("filter without a condition");
+        }
+        final Map<String, Matchers.Node> searches = new LinkedHashMap<>();
+        for (final Map.Entry<?, ?> e : filter.entrySet()) {
+            final String name = String.valueOf(e.getKey());
+            if (!"condition".equals(name) && !"rules".equals(name)) {
+                searches.put(name, compileSearch(name, e.getValue(), ctx));
+            }
+        }
+        return new CompiledFilter(source, rules,
+            new ConditionParser((String) filter.get("condition"), searches).parse());
+    }
+
+    /**
+     * The rules with the filters applied: a rule referenced by a filter (by id or name) matches only when the
+     * filter's condition does not ({@code rule and not filter}).
+     */
+    public static List<CompiledRule> applyFilters(final List<CompiledRule> rules, final List<CompiledFilter> filters) {
+        if (filters.isEmpty()) {
+            return rules;
+        }
+        final List<CompiledRule> out = new ArrayList<>(rules.size());
+        for (final CompiledRule r : rules) {
+            CompiledRule x = r;
+            for (final CompiledFilter f : filters) {
+                if (r.id() != null && f.rules().contains(r.id()) || r.name() != null && f.rules().contains(r.name())) {
+                    x = x.withRoot(new Matchers.And(new Matchers.Node[] {x.root, new Matchers.Not(f.condition)}));
+                }
+            }
+            out.add(x);
+        }
+        return out;
+    }
+
     private static boolean containsWord(final String s, final String w) {
         for (final String t : s.split("[\\s()]+")) {
             if (t.equalsIgnoreCase(w)) {

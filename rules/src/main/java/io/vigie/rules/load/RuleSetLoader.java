@@ -1,6 +1,7 @@
 package io.vigie.rules.load;
 
 import io.vigie.rules.RuleConfig;
+import io.vigie.rules.compile.CompiledFilter;
 import io.vigie.rules.compile.CompiledRule;
 import io.vigie.rules.compile.RuleCompiler;
 import io.vigie.rules.compile.RuleException;
@@ -25,7 +26,8 @@ import java.util.stream.Stream;
 /**
  * Loads Sigma rule files (single and multi-document YAML; directories recursively, {@code *.yml} and
  * {@code *.yaml}) with a YAML 1.2 core-schema parser, so {@code yes}/{@code no}/{@code on} stay strings.
- * Never throws for a bad rule: each document gets a {@link RuleStatus}. Off the event path.
+ * Never throws for a bad rule: each document gets a {@link RuleStatus}. Sigma global filters ({@code filter:}
+ * documents) are applied to the rules they name among the rules loaded in the same call. Off the event path.
  */
 public final class RuleSetLoader {
     /** Classpath resource listing the bundled rule pack, one resource path per line. */
@@ -133,13 +135,14 @@ public final class RuleSetLoader {
         final List<RuleStatus> statuses = new ArrayList<>();
         final List<CompiledRule> rules = new ArrayList<>();
         final List<RawDocument> correlations = new ArrayList<>();
+        final List<CompiledFilter> filters = new ArrayList<>();
 
         Acc(final RuleConfig config) {
             this.compiler = new RuleCompiler(config);
         }
 
         RuleLoadResult result() {
-            return new RuleLoadResult(RuleSet.of(rules), statuses, correlations);
+            return new RuleLoadResult(RuleSet.of(RuleCompiler.applyFilters(rules, filters)), statuses, correlations);
         }
 
         @SuppressWarnings("unchecked")
@@ -186,8 +189,13 @@ public final class RuleSetLoader {
                     continue;
                 }
                 if (doc.containsKey("filter") && !doc.containsKey("detection")) {
-                    statuses.add(new RuleStatus(src, id, title, RuleStatus.Kind.UNSUPPORTED,
-                        "sigma filters not supported yet"));
+                    try {
+                        filters.add(compiler.compileFilter(doc, src));
+                        statuses.add(new RuleStatus(src, id, title, RuleStatus.Kind.OK, null));
+                    } catch (RuleException e) {
+                        statuses.add(new RuleStatus(src, id, title,
+                            e.unsupported() ? RuleStatus.Kind.UNSUPPORTED : RuleStatus.Kind.INVALID, e.getMessage()));
+                    }
                     continue;
                 }
                 try {

@@ -50,8 +50,37 @@ class RuleSetLoaderTest {
         assertTrue(bySource.get("a/bad.yml").reason().startsWith("yaml:"));
         assertEquals(RuleStatus.Kind.OK, bySource.get("a/b/two.yaml#1").kind());
         assertEquals("unknown modifier 'nope'", bySource.get("a/b/two.yaml#2").reason());
-        assertEquals("sigma filters not supported yet", bySource.get("a/b/two.yaml#4").reason());
+        assertEquals(RuleStatus.Kind.INVALID, bySource.get("a/b/two.yaml#4").kind(), "filter without condition");
         assertEquals(RuleStatus.Kind.OK, bySource.get("a/one.yml").kind());
+    }
+
+    /** Sigma global filter (spec example, tests/schema/filter/filter_1.yml): rule and not filter. */
+    @Test
+    @Timeout(30)
+    void shouldApplyGlobalFilterToTheRulesItNames() throws Exception {
+        final String filter = Files.readString(TestSupport.corpus()
+            .resolve("sigma/specification/tests/schema/filter/filter_1.yml"));
+        final String rules = "title: rar\nid: 6f3e2987-db24-4c78-a860-b4f4095a7095\n"
+            + "logsource: {category: process_creation, product: windows}\n"
+            + "detection: {s: {Image|endswith: '\\\\rar.exe'}, condition: s}\n---\n"
+            + "title: other\nid: 00000000-0000-0000-0000-000000000000\n"
+            + "logsource: {category: process_creation, product: windows}\n"
+            + "detection: {s: {Image|endswith: '\\\\rar.exe'}, condition: s}\n";
+        final RuleLoadResult r = RuleSetLoader.loadText("rules.yml", rules + "---\n" + filter, new RuleConfig());
+        assertEquals(3, r.count(RuleStatus.Kind.OK), r.statuses().toString());
+        assertEquals(2, r.ruleSet().size());
+        final TelemetryEvent e = new TelemetryEvent();
+        e.reset();
+        e.logProduct = Logsources.WINDOWS;
+        e.logCategory = Logsources.id("process_creation");
+        TestSupport.put(e, "Image", "C:\\tools\\rar.exe");
+        TestSupport.put(e, "User", "adm_alice");
+        assertFalse(r.ruleSet().rule(0).matches(e), "filtered");
+        assertTrue(r.ruleSet().rule(1).matches(e), "not named by the filter");
+        e.clearFields();
+        TestSupport.put(e, "Image", "C:\\tools\\rar.exe");
+        TestSupport.put(e, "User", "bob");
+        assertTrue(r.ruleSet().rule(0).matches(e));
     }
 
     @Test
