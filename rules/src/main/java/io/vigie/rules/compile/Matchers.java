@@ -598,6 +598,21 @@ final class Matchers {
         @Override
         boolean eval(final TelemetryEvent e, final EvalScratch s) {
             final byte[] arena = e.arena();
+            if (!all) {
+                // OR: one pass over the field's values, every test on each value
+                for (final int id : ids) {
+                    for (int i = e.indexOf(id); i >= 0; i = e.nextIndexOf(id, i)) {
+                        final int off = e.valueOffset(i);
+                        final int len = e.valueLength(i);
+                        for (final ValueTest t : tests) {
+                            if (t.test(arena, off, len, s)) {
+                                return true;
+                            }
+                        }
+                    }
+                }
+                return false;
+            }
             for (final ValueTest t : tests) {
                 boolean hit = false;
                 outer:
