@@ -19,6 +19,7 @@ public final class RuleStatus {
         this.reason = reason;
     }
 
+    /** File path, plus {@code #N} (document number, 1-based) for multi-document files. */
     public String source() {
         return source;
     }
@@ -38,5 +39,10 @@ public final class RuleStatus {
     /** Why the rule is unsupported or invalid (null when OK). */
     public String reason() {
         return reason;
+    }
+
+    @Override
+    public String toString() {
+        return source + ": " + kind.name().toLowerCase(java.util.Locale.ROOT) + (reason == null ? "" : ": " + reason);
     }
 }
