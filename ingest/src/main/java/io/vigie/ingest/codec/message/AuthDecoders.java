@@ -116,6 +116,13 @@ final class AuthDecoders {
         private static final byte[] UNABLE = a("Unable to negotiate with ");
         private static final byte[] BAD_VERSION = a("Bad protocol version identification ");
         private static final byte[] STARTING = a("Starting session: ");
+        private static final byte[] CLOSE_SESSION = a("Close session: user ");
+        private static final byte[] TOO_MANY = a("Disconnecting: Too many authentication failures");
+        private static final byte[] USERAUTH_INVALID = a("input_userauth_request: invalid user ");
+        private static final byte[] FATAL = a("fatal: ");
+        private static final byte[] ERROR = a("error: ");
+        private static final byte[] SSH_TOO_MANY = a("ssh_too_many_auth_failures");
+        private static final byte[] SSH_SESSION_CLOSE = a("ssh_session_close");
         private static final byte[] ON_SP = a(" on ");
         private static final byte[] PREAUTH = a(" [preauth]");
 
@@ -136,10 +143,14 @@ final class AuthDecoders {
         }
 
         @Override
-        boolean decode(final TelemetryEvent e, final byte[] b, final int off, final int end0) {
+        boolean decode(final TelemetryEvent e, final byte[] b, final int off0, final int end0) {
             e.logProduct = F.LINUX;
             e.logService = F.SSHD;
-            int end = Bytes.trimEnd(b, off, end0);
+            int end = Bytes.trimEnd(b, off0, end0);
+            int off = off0;
+            if (startsWith(b, off, end, FATAL)) {
+                off += FATAL.length;
+            }
             if (Bytes.endsWith(b, off, end, PREAUTH)) {
                 end -= PREAUTH.length;
             }
@@ -226,17 +237,42 @@ final class AuthDecoders {
                     F.FAILURE);
             }
             if (startsWith(b, off, end, STARTING)) {
-                // Starting session: shell on pts/0 for ubuntu from 1.2.3.4 port 5 id 0
-                final int on = Bytes.indexOf(b, off, end, ON_SP);
+                // Starting session: shell on pts/0 for ubuntu from 1.2.3.4 port 5 id 0 | command for X from ...
                 final int forIdx = Bytes.indexOf(b, off, end, SP_FOR_SP);
-                if (on < 0 || forIdx < on) {
+                if (forIdx < 0) {
                     return false;
                 }
-                put(e, F.PROCESS_TTY, b, on + ON_SP.length, forIdx);
-                return done(e, n, userFromIp(e, b, forIdx + SP_FOR_SP.length, end), SSH_SESSION, F.SUCCESS);
+                final int on = Bytes.indexOf(b, off, forIdx, ON_SP);
+                if (on > 0) {
+                    put(e, F.PROCESS_TTY, b, on + ON_SP.length, forIdx);
+                }
+                return done(e, n, userFromIp(e, b, forIdx + SP_FOR_SP.length, idEnd(b, off, end)), SSH_SESSION,
+                    F.SUCCESS);
+            }
+            if (startsWith(b, off, end, CLOSE_SESSION)) {
+                return done(e, n, userFromIp(e, b, off + CLOSE_SESSION.length, idEnd(b, off, end)),
+                    SSH_SESSION_CLOSE, null);
+            }
+            if (startsWith(b, off, end, TOO_MANY)) {
+                return done(e, n, true, SSH_TOO_MANY, F.FAILURE);
+            }
+            if (startsWith(b, off, end, USERAUTH_INVALID)) {
+                put(e, Fields.USER_NAME, b, off + USERAUTH_INVALID.length, end);
+                return done(e, n, true, SSH_INVALID_USER, F.FAILURE);
+            }
+            if (startsWith(b, off, end, ERROR) && !startsWith(b, off, end, MAX_ATTEMPTS)) {
+                return false;
             }
             return false;
         }
+
+        /** End of "... port N" before a trailing " id N". */
+        private static int idEnd(final byte[] b, final int off, final int end) {
+            final int id = Bytes.lastIndexOf(b, off, end, ID_SP);
+            return id > 0 ? id : end;
+        }
+
+        private static final byte[] ID_SP = a(" id ");
 
         private static boolean login(final TelemetryEvent e, final byte[] b, final int off, final int end,
                                      final boolean success, final int n) {
