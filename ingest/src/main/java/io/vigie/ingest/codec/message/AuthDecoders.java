@@ -637,17 +637,17 @@ final class AuthDecoders {
             if (close < 0) {
                 return false;
             }
-            if (startsWith(b, close, end, CMD)) {
+            if (startsWith(b, close + 1, end, CMD)) {
                 put(e, Fields.USER_NAME, b, off + 1, close);
                 int ce = end;
                 if (b[ce - 1] == ')') {
                     ce--;
                 }
-                put(e, Fields.PROCESS_COMMAND_LINE, b, close + CMD.length, ce);
+                put(e, Fields.PROCESS_COMMAND_LINE, b, close + 1 + CMD.length, ce);
                 e.addField(Fields.EVENT_ACTION, A_CMD);
                 return true;
             }
-            if (startsWith(b, close, end, RELOAD)) {
+            if (startsWith(b, close + 1, end, RELOAD)) {
                 put(e, Fields.USER_NAME, b, off + 1, close);
                 e.addField(Fields.EVENT_ACTION, A_RELOAD);
                 return true;

@@ -123,14 +123,17 @@ final class ServiceDecoders {
             return e.fieldCount() > n;
         }
 
+        /** A queue id (short hex or long alphanumeric form) has a digit; "warning", "error" ... have none. */
         private static boolean allQueueChars(final byte[] b, final int s, final int e) {
+            boolean digit = false;
             for (int i = s; i < e; i++) {
                 final byte c = b[i];
                 if (!(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z')) {
                     return false;
                 }
+                digit |= c >= '0' && c <= '9';
             }
-            return true;
+            return digit || Bytes.equals(b, s, e, NOQUEUE);
         }
 
         private static void keyTo(final TelemetryEvent e, final byte[] b, final int s, final int end,
