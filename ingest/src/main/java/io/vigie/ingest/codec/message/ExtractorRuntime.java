@@ -123,7 +123,8 @@ final class ExtractorRuntime {
                 continue;
             }
             if (entries[i].kv) {
-                kv(e, b, off, end, i);
+                // key=value pairs after the literal prefix, when one was configured
+                kv(e, b, matches[i] == null ? off : off + matches[i].length, end, i);
             }
             if (entries[i].json) {
                 json(e, b, off, end, jsonPrefix[i]);
