@@ -123,6 +123,7 @@ final class AuthDecoders {
         private static final byte[] ERROR = a("error: ");
         private static final byte[] SSH_TOO_MANY = a("ssh_too_many_auth_failures");
         private static final byte[] SSH_SESSION_CLOSE = a("ssh_session_close");
+        private static final byte[] ID_SP = a(" id ");
         private static final byte[] ON_SP = a(" on ");
         private static final byte[] PREAUTH = a(" [preauth]");
 
@@ -271,8 +272,6 @@ final class AuthDecoders {
             final int id = Bytes.lastIndexOf(b, off, end, ID_SP);
             return id > 0 ? id : end;
         }
-
-        private static final byte[] ID_SP = a(" id ");
 
         private static boolean login(final TelemetryEvent e, final byte[] b, final int off, final int end,
                                      final boolean success, final int n) {

@@ -4,6 +4,7 @@ import io.vigie.engine.event.Fields;
 import io.vigie.engine.ring.TelemetryEvent;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import static io.vigie.ingest.codec.message.Bytes.a;
 
@@ -107,7 +108,7 @@ public final class MessageDecoders {
             if (k == null) {
                 return null;
             }
-            if (k.length == len && java.util.Arrays.equals(k, 0, len, b, off, off + len)) {
+            if (k.length == len && Arrays.equals(k, 0, len, b, off, off + len)) {
                 return programDecoders[i];
             }
         }
@@ -139,7 +140,10 @@ public final class MessageDecoders {
             }
         }
         // program name from process.name (bytes in the arena)
-        final int pi = event.indexOf(Fields.PROCESS_NAME);
+        int pi = event.indexOf(Fields.PROCESS_NAME);
+        if (pi < 0) {
+            pi = event.indexOf(Fields.LOG_SYSLOG_APPNAME);
+        }
         final byte[] arena = event.arena();
         int pOff = 0;
         int pLen = 0;
