@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Steady-state allocation of every built-in decoder (and, measured only, of the extractor path). */
 @Timeout(60)
 class AllocationTest {
-    private static final String[][] SAMPLES = {
+    static final String[][] SAMPLES = {
         {"kernel", "[UFW BLOCK] IN=eth0 OUT= SRC=203.0.113.7 DST=10.0.0.5 PROTO=TCP SPT=52144 DPT=22"},
         {null, "%ASA-6-302013: Built inbound TCP connection 1 for outside:1.2.3.4/5 (1.2.3.4/5) to inside:10.0.0.1/22 "
             + "(10.0.0.1/22)"},
