@@ -11,8 +11,8 @@ import static io.vigie.ingest.codec.message.Bytes.a;
  *
  * <p>Adds source.ip (or source.domain), user.name (not {@code -}), http.request.method, url.original, url.path,
  * url.query, http.version, http.response.status_code, http.response.body.bytes, http.request.referrer and
- * user_agent.original (both omitted when {@code -}), url.domain for the vhost form; the bracketed time becomes the event
- * time when the header gave none. A request line that is not {@code METHOD URI [HTTP/x]} (TLS garbage such as
+ * user_agent.original (both omitted when {@code -}), url.domain for the vhost form; the bracketed time becomes the
+ * event time when the header gave none. A request line that is not {@code METHOD URI [HTTP/x]} (TLS garbage such as
  * {@code \x16\x03...}) keeps only the other fields. Backslash-escaped quotes inside quoted parts are unescaped.
  * An unterminated last quoted part runs to the end of the line. Logsource category webserver.
  */

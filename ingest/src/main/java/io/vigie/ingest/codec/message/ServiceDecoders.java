@@ -164,7 +164,8 @@ final class ServiceDecoders {
     // --- vsftpd ---------------------------------------------------------------------------------------------
 
     /**
-     * vsftpd ({@code [pid 1] [bob] FAIL LOGIN: Client "::ffff:1.2.3.4"}, {@code OK UPLOAD: Client "ip", "/f", 12 bytes},
+     * vsftpd ({@code [pid 1] [bob] FAIL LOGIN: Client "::ffff:1.2.3.4"},
+     * {@code OK UPLOAD: Client "ip", "/f", 12 bytes},
      * {@code CONNECT: Client "ip"}) and its PAM lines: user.name, source.ip (IPv4-mapped prefix removed),
      * event.action (login, upload, download, connect, mkdir, ...; lower case), event.outcome, file.path.
      * Logsource linux/vsftpd.

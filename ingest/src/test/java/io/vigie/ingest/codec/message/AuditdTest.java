@@ -88,7 +88,8 @@ class AuditdTest {
         assertEquals(1_600_000_000_123_000_000L, e.timestampNanos);
         // user-space record with msg='...'
         assertTrue(Fixture.msg(d, e, null, "type=USER_AUTH msg=audit(1600000001.000:457): pid=1 uid=0 "
-            + "auid=4294967295 ses=4294967295 msg='op=PAM:authentication grantors=? acct=\"root\" exe=\"/usr/sbin/sshd\""
+            + "auid=4294967295 ses=4294967295 msg='op=PAM:authentication grantors=? acct=\"root\" "
+            + "exe=\"/usr/sbin/sshd\""
             + " hostname=1.2.3.4 addr=1.2.3.4 terminal=ssh res=failed'"));
         assertEquals("USER_AUTH", e.get("auditd.type"));
         assertEquals("root", e.get("auditd.acct"));

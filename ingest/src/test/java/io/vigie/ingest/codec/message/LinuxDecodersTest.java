@@ -23,7 +23,8 @@ class LinuxDecodersTest {
 
     @Test
     void shouldDecodeSshdVariants() {
-        assertTrue(Fixture.msg(d, e, "sshd", "Failed password for invalid user admin from 203.0.113.7 port 52144 ssh2"));
+        assertTrue(Fixture.msg(d, e, "sshd", "Failed password for invalid user admin from 203.0.113.7 port 52144 "
+            + "ssh2"));
         assertEquals("admin", e.get(Fields.USER_NAME));
         assertEquals("203.0.113.7", e.get(Fields.SOURCE_IP));
         assertEquals("52144", e.get(Fields.SOURCE_PORT));
@@ -187,7 +188,8 @@ class LinuxDecodersTest {
         assertEquals("login", e.get(Fields.EVENT_ACTION));
         assertEquals("failure", e.get(Fields.EVENT_OUTCOME));
         assertEquals(Logsources.id("vsftpd"), e.logService);
-        assertTrue(Fixture.msg(d, e, "vsftpd", "[pid 1235] [bob] OK UPLOAD: Client \"203.0.113.7\", \"/home/bob/x.sh\", "
+        assertTrue(Fixture.msg(d, e, "vsftpd", "[pid 1235] [bob] OK UPLOAD: Client \"203.0.113.7\", "
+            + "\"/home/bob/x.sh\", "
             + "120 bytes, 1.20Kbyte/sec"));
         assertEquals("/home/bob/x.sh", e.get(Fields.FILE_PATH));
         assertTrue(Fixture.msg(d, e, "named", "client @0x7f1c2c0a1b20 192.0.2.10#53211 (example.com): query: "
