@@ -93,6 +93,12 @@ class AccessLogCorpusTest {
             + " 302 0"));
         assertEquals("2001:db8::1", e.get(Fields.SOURCE_IP));
         assertEquals("POST", e.get(Fields.HTTP_REQUEST_METHOD));
+        // vhost_combined: virtual host and port first
+        assertTrue(Fixture.msg(d, e, "apache2", "www.example.com:443 192.0.2.4 - - [10/Oct/2000:13:55:36 +0000] "
+            + "\"GET /wp-login.php HTTP/1.1\" 200 512 \"-\" \"sqlmap/1.4\""));
+        assertEquals("www.example.com", e.get(Fields.URL_DOMAIN));
+        assertEquals("192.0.2.4", e.get(Fields.SOURCE_IP));
+        assertEquals("sqlmap/1.4", e.get(Fields.USER_AGENT_ORIGINAL));
         // inside a syslog message from nginx, header time kept
         e.reset();
         final byte[] m = Fixture.bytes("1.2.3.4 - - [10/Oct/2000:13:55:36 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"a\"");

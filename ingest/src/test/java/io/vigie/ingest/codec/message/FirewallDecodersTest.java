@@ -100,6 +100,15 @@ class FirewallDecodersTest {
         assertEquals("failure", e.get(Fields.EVENT_OUTCOME));
         assertEquals("203.0.113.9", e.get(Fields.SOURCE_IP));
         assertEquals("AAA failure", e.get("event.reason"));
+        assertTrue(Fixture.msg(d, e, null, "%ASA-6-605005: Login permitted from 10.0.0.9/51000 to "
+            + "inside:10.0.0.1/ssh for user \"admin\""));
+        assertEquals("login", e.get(Fields.EVENT_ACTION));
+        assertEquals("admin", e.get(Fields.USER_NAME));
+        assertEquals("10.0.0.9", e.get(Fields.SOURCE_IP));
+        assertEquals("10.0.0.1", e.get(Fields.DESTINATION_IP));
+        assertTrue(Fixture.msg(d, e, null, "%ASA-5-111008: User 'admin' executed the 'write memory' command."));
+        assertEquals("write memory", e.get(Fields.PROCESS_COMMAND_LINE));
+        assertEquals("command", e.get(Fields.EVENT_ACTION));
         // header decoder took "%ASA-4-106023" as the TAG: the marker is found before the message
         final byte[] raw = Fixture.bytes("<164>Oct 10 2020 10:00:00 fw1 : %ASA-4-106023: Deny udp src "
             + "outside:1.2.3.4/53 dst inside:10.0.0.1/53 by access-group \"x\"");
