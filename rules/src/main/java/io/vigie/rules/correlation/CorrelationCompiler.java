@@ -271,6 +271,11 @@ public final class CorrelationCompiler {
         b.maxKeys = Math.max(1, config.maxKeys(p.id, p.name));
         b.maxValues = Math.max(1, config.maxValues(p.id, p.name));
         b.slotCapacity = p.slotCapacity(b.maxValues);
+        if (p.type == CorrelationType.EVENT_COUNT && p.condition.maxThreshold() + 2 > b.maxValues) {
+            // Above the per-key cap, count in (maxValues - 2) time buckets per timespan instead of event times.
+            b.bucketNanos = Math.max(1, p.timespanNanos / Math.max(1, b.maxValues - 2));
+            b.slotCapacity = b.maxValues;
+        }
         b.yaml = p.doc.yaml();
         return new CorrelationRule(b);
     }
@@ -454,7 +459,7 @@ public final class CorrelationCompiler {
         } else if (gen != null) {
             return p.fail(RuleStatus.Kind.INVALID, "generate must be true or false");
         }
-        if ((p.type == CorrelationType.EVENT_COUNT || p.type == CorrelationType.VALUE_COUNT)
+        if (p.type == CorrelationType.VALUE_COUNT
             && p.condition.maxThreshold() + 2 > config.maxValues(p.id, p.name)) {
             return p.fail(RuleStatus.Kind.UNSUPPORTED, "threshold " + p.condition.maxThreshold()
                 + " is above the per-key value cap " + config.maxValues(p.id, p.name) + " (correlation maxValues)");

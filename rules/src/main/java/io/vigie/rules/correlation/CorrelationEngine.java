@@ -59,6 +59,7 @@ public final class CorrelationEngine implements CorrelationHook {
     private static final int[] NO_FEEDS = new int[NO_FEEDS_LENGTH];
     private static final long TICK_NANOS = 1L << 30;
     private static final int TICKS_PER_WHEEL = 1024;
+    private static final long BUCKET_COUNT_MASK = (1L << 24) - 1;
 
     private CorrelationSet set;
     private CorrelationConfig config;
@@ -228,7 +229,7 @@ public final class CorrelationEngine implements CorrelationHook {
         }
         return a.type == b.type && a.groupNames.equals(b.groupNames) && a.timespanNanos == b.timespanNanos
             && Objects.equals(a.valueField, b.valueField) && a.slotCapacity == b.slotCapacity
-            && a.maxKeys == b.maxKeys && (!a.type.temporal() || a.references.equals(b.references));
+            && a.maxKeys == b.maxKeys && a.bucketNanos == b.bucketNanos && (!a.type.temporal() || a.references.equals(b.references));
     }
 
     /** The set in use. */
@@ -391,6 +392,13 @@ public final class CorrelationEngine implements CorrelationHook {
             case TEMPORAL_ORDERED:
                 advanceChain(s, slot, position, t, span, seq, source);
                 break;
+            case EVENT_COUNT:
+                if (r.bucketNanos > 0) {
+                    addToBucket(s, slot, t, r.bucketNanos, seq, source, from - config.outOfOrderNanos);
+                    break;
+                }
+                append(s, slot, t, aux, seq, source, from - config.outOfOrderNanos);
+                break;
             default:
                 append(s, slot, t, aux, seq, source, from - config.outOfOrderNanos);
                 break;
@@ -439,7 +447,8 @@ public final class CorrelationEngine implements CorrelationHook {
                 first = Math.min(first, time);
             }
         }
-        s.incCount[slot] = Math.max(1, inWindow);
+        s.incCount[slot] = Math.max(1, s.rule.type == CorrelationType.EVENT_COUNT ? (long) s.lastMetric[slot]
+            : inWindow);
         s.incFirst[slot] = first;
         s.incLast[slot] = t;
         s.incLastEmit[slot] = t;
@@ -499,6 +508,25 @@ public final class CorrelationEngine implements CorrelationHook {
             }
         }
         append(s, slot, t, aux, seq, source, pruneBefore);
+    }
+
+    /** event_count with a large threshold: entry = (latest time in bucket, bucket id &lt;&lt; 24 | count). */
+    private static void addToBucket(final RuleState s, final int slot, final long t, final long width,
+                                    final long seq, final long source, final long pruneBefore) {
+        final long bucket = Math.floorDiv(t, width) & ((1L << 39) - 1);
+        final long[] e = s.entries[slot];
+        for (int j = 0, n = s.count[slot]; j < n; j++) {
+            final int o = j * RuleState.STRIDE;
+            if (e[o + 1] >>> 24 == bucket) {
+                final long c = Math.min((e[o + 1] & BUCKET_COUNT_MASK) + 1, BUCKET_COUNT_MASK);
+                e[o + 1] = (bucket << 24) | c;
+                if (t >= e[o]) {
+                    write(e, j, t, e[o + 1], seq, source);
+                }
+                return;
+            }
+        }
+        append(s, slot, t, (bucket << 24) | 1, seq, source, pruneBefore);
     }
 
     /** temporal_ordered: entry k holds the latest start time of a chain that reached rule k in order. */
@@ -607,10 +635,11 @@ public final class CorrelationEngine implements CorrelationHook {
                 return select(numberScratch, k, rank - 1);
             }
             default: {
-                int k = 0;
+                long k = 0;
+                final boolean buckets = r.bucketNanos > 0;
                 for (int j = 0; j < n; j++) {
                     if (e[j * RuleState.STRIDE] >= from) {
-                        k++;
+                        k += buckets ? e[j * RuleState.STRIDE + 1] & BUCKET_COUNT_MASK : 1;
                     }
                 }
                 return k;

@@ -43,6 +43,8 @@ public final class CorrelationRule {
     final int maxValues;
     /** Entries kept per group key (a count above the threshold decides the condition, so no more are needed). */
     final int slotCapacity;
+    /** event_count above the value cap: width of the count buckets (0 = exact event times). */
+    final long bucketNanos;
     final Map<String, Object> yaml;
 
     CorrelationRule(final Builder b) {
@@ -71,6 +73,7 @@ public final class CorrelationRule {
         maxKeys = b.maxKeys;
         maxValues = b.maxValues;
         slotCapacity = b.slotCapacity;
+        bucketNanos = b.bucketNanos;
         yaml = b.yaml;
     }
 
@@ -199,6 +202,7 @@ public final class CorrelationRule {
         int maxKeys;
         int maxValues;
         int slotCapacity;
+        long bucketNanos;
         Map<String, Object> yaml;
     }
 }

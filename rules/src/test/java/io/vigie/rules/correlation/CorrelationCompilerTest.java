@@ -147,8 +147,8 @@ class CorrelationCompilerTest {
             "title: no field\ncorrelation: {type: value_sum, rules: [r], group-by: [a], timespan: 5m, "
                 + "condition: {gt: 2}}",
             "title: weird type\ncorrelation: {type: value_median, rules: [r], group-by: [a], timespan: 5m}",
-            "title: huge\ncorrelation: {type: event_count, rules: [r], group-by: [a], timespan: 5m, "
-                + "condition: {gte: 100000}}",
+            "title: huge\ncorrelation: {type: value_count, rules: [r], group-by: [a], timespan: 5m, "
+                + "condition: {field: b, gte: 100000}}",
             "title: bad op\ncorrelation: {type: event_count, rules: [r], group-by: [a], timespan: 5m, "
                 + "condition: {above: 3}}",
             "title: cyc1\nname: c1\ncorrelation: {type: temporal, rules: [c2, r], group-by: [a], timespan: 5m}",

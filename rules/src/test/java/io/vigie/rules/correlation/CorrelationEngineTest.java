@@ -174,6 +174,25 @@ class CorrelationEngineTest {
     }
 
     @Test
+    void shouldCountInBucketsAboveTheValueCap() {
+        final Harness h = new Harness(EVENT_COUNT.replace("gte: 5", "gte: 1000"));
+        assertTrue(h.set.rules().get(0).bucketNanos > 0);
+        for (int i = 0; i < 999; i++) {
+            ip(h, i * 0.01, "7.7.7.7");
+        }
+        ip(h, 70, "7.7.7.7");
+        assertTrue(h.alerts.isEmpty(), "the first 999 left the window");
+        for (int i = 0; i < 998; i++) {
+            ip(h, 71 + i * 0.01, "7.7.7.7");
+        }
+        assertTrue(h.alerts.isEmpty(), "999 in the window");
+        ip(h, 81, "7.7.7.7");
+        assertEquals(1, h.alerts.size());
+        assertEquals(1000, h.alerts.get(0).count);
+        assertEquals(0, h.engine().valueEvictions(0));
+    }
+
+    @Test
     void shouldCountDistinctValues() {
         final Harness h = new Harness("title: spray\ncorrelation: {type: value_count, rules: [login], "
             + "group-by: [source.ip], timespan: 5m, condition: {field: user.name, gte: 3}}\n---\nname: login\n");
