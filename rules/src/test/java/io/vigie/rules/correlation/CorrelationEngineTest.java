@@ -469,6 +469,52 @@ class CorrelationEngineTest {
     }
 
     @Test
+    void shouldNotAllocateOnTheEventPathInSteadyState() {
+        final Harness h = new Harness(EVENT_COUNT.replace("gte: 5", "gte: 200").replace("60s", "10s")
+            + "---\ntitle: users\nid: vc-2\ncorrelation: {type: value_count, rules: [failed], group-by: [source.ip], "
+            + "timespan: 10s, condition: {field: user.name, gte: 200}}\n"
+            + "---\ntitle: p\nid: vp-2\ncorrelation: {type: value_percentile, rules: [failed], "
+            + "group-by: [source.ip], timespan: 10s, condition: {field: n, percentile: 95, gt: 1000}}\n",
+            new CorrelationConfig(), 1);
+        final CorrelationEngine engine = h.engine();
+        final TelemetryEvent[] events = new TelemetryEvent[100];
+        for (int k = 0; k < events.length; k++) {
+            events[k] = h.event(0, "source.ip", "10.1.0." + k, "user.name", "u" + (k % 7), "n", Integer.toString(k));
+        }
+        final io.vigie.engine.detect.AlertSink sink = a -> {
+            throw new AssertionError("no alert expected");
+        };
+        final com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)
+            java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = 0;
+        for (int i = 0; i < 300_000; i++) {
+            if (i == 100_000) {
+                before = mx.getCurrentThreadAllocatedBytes();
+            }
+            final TelemetryEvent e = events[i % events.length];
+            e.timestampNanos = Harness.BASE + i * 10_000_000L;
+            if (engine.owns(0, e, 0, 1)) {
+                engine.onMatch(0, e, sink);
+            }
+            if (i % 1000 == 0) {
+                engine.onBatchEnd(i, sink);
+            }
+        }
+        final long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 10_000, "allocated " + allocated + " bytes for 200k matches");
+    }
+
+    @Test
+    void shouldNotSuppressBaseRulesOfAGeneratingCorrelation() {
+        final Harness h = new Harness(EVENT_COUNT.replace("level: high", "level: high\ngenerate: true")
+            + "---\nname: unrelated\n");
+        assertFalse(h.engine().suppressesAlert(h.ruleIndex.get("failed")));
+        assertFalse(h.engine().wants(h.ruleIndex.get("unrelated"), null, "unrelated"));
+        assertFalse(h.engine().suppressesAlert(h.ruleIndex.get("unrelated")));
+        assertTrue(h.engine().wants(7, null, "failed"), "bound by name");
+    }
+
+    @Test
     void shouldParseNumbersWithoutAllocation() {
         final byte[] b = "-12.5e2 x".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         assertEquals(-1250.0, CorrelationEngine.parseDouble(b, 0, 7));
