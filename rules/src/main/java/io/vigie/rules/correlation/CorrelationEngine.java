@@ -55,8 +55,7 @@ import java.util.concurrent.TimeUnit;
 public final class CorrelationEngine implements CorrelationHook {
     private static final int MAX_KEY_BYTES = 1024;
     private static final int MAX_CHAIN_DEPTH = 16;
-    private static final int NO_FEEDS_LENGTH = 0;
-    private static final int[] NO_FEEDS = new int[NO_FEEDS_LENGTH];
+    private static final int[] NO_FEEDS = new int[0];
     private static final long TICK_NANOS = 1L << 30;
     private static final int TICKS_PER_WHEEL = 1024;
     private static final long BUCKET_COUNT_MASK = (1L << 24) - 1;
@@ -469,11 +468,11 @@ public final class CorrelationEngine implements CorrelationHook {
     }
 
     private void evictKey(final RuleState s, final int slot, final long t, final AlertSink sink) {
+        s.keyEvictions++;
+        s.lastKeyEvictionAt = Math.max(s.lastKeyEvictionAt, t);
         close(s, slot, sink);
         cancelTimer(s, slot);
         s.remove(slot);
-        s.keyEvictions++;
-        s.lastKeyEvictionAt = Math.max(s.lastKeyEvictionAt, t);
     }
 
     // --- window entries -----------------------------------------------------------------------------------------
@@ -485,9 +484,14 @@ public final class CorrelationEngine implements CorrelationHook {
             n = prune(s, slot, pruneBefore);
             if (n == s.capacity) {
                 removeEntry(s, slot, oldestEntry(s, slot));
-                s.valueEvictions++;
-                s.valueEvictedAt[slot] = t;
                 n--;
+                if (s.rule.type.numeric() || s.rule.bucketNanos > 0) {
+                    s.valueEvictions++;
+                    s.valueEvictedAt[slot] = t;
+                } else {
+                    // Counting types keep threshold + 2 entries: dropping the oldest loses no decision.
+                    s.saturated++;
+                }
             }
         }
         s.ensureEntries(slot, n + 1);
@@ -1015,6 +1019,11 @@ public final class CorrelationEngine implements CorrelationHook {
     /** Key slots allocated for one correlation (bounded by its key cap). */
     public int allocatedKeys(final int correlationIndex) {
         return states[correlationIndex].allocated;
+    }
+
+    /** Oldest entries dropped by counting types past threshold + 2 (lossless for the condition). */
+    public long saturated(final int correlationIndex) {
+        return states[correlationIndex].saturated;
     }
 
     /** Matched events skipped because the value field was absent or not a number. */

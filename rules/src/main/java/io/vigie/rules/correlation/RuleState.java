@@ -71,6 +71,7 @@ final class RuleState {
     long lastKeyEvictionAt = Long.MIN_VALUE;
     long keyEvictions;
     long valueEvictions;
+    long saturated;
     long lateEvents;
     long lateDropped;
     long skippedNoValue;

@@ -98,6 +98,8 @@ class CorrelationEngineTest {
         final Alert last = h.alerts.get(1);
         assertEquals(100, last.count);
         assertEquals(true, last.extra.get("update"));
+        assertEquals(false, last.extra.get("evicted"), "counting past threshold + 2 loses nothing");
+        assertEquals(93, h.engine().saturated(0));
         assertEquals(Harness.BASE + (long) (49.5 * S), last.lastSeenNanos);
     }
 
