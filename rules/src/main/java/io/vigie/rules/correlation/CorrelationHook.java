@@ -9,7 +9,12 @@ import io.vigie.engine.ring.TelemetryEvent;
  *
  * <p>Ownership: with N workers every worker sees every event. A stateless rule is evaluated by the worker that owns
  * the event's ring sequence; a rule this hook {@link #wants} is evaluated only by the worker that {@link #owns} the
- * event's state partition for it (hash of rule + group key modulo N), so each window has one writer.
+ * event's state partition for it (hash of the correlation's group-key values read from the event, modulo N; aliases
+ * make the key the same whichever base rule matched), so each window has one writer. When one base rule feeds
+ * correlations with different group-by fields, more than one worker may own the event (each updates only its own
+ * partitions).
+ *
+ * <p>Implemented by {@link CorrelationEngine}; see its Javadoc for event time, watermark and emission policy.
  */
 public interface CorrelationHook {
     /** A hook that wants nothing (no correlation rules loaded). */
@@ -49,7 +54,10 @@ public interface CorrelationHook {
     /** True when the base rule's own alert must not be emitted (every referring correlation has generate: false). */
     boolean suppressesAlert(int ruleIndex);
 
-    /** End of a ring batch: advance watermarks, expire windows (epoch nanos of the worker's clock). */
+    /**
+     * End of a ring batch: adopt an offered correlation set, expire idle windows up to the watermark. {@code nowNanos}
+     * (epoch nanos, the worker's clock read once per batch) only stamps alert times; no decision depends on it.
+     */
     default void onBatchEnd(long nowNanos, AlertSink sink) {
     }
 }

@@ -1,0 +1,1047 @@
+package io.vigie.rules.correlation;
+
+import io.vigie.engine.alert.Alert;
+import io.vigie.engine.alert.Tlp;
+import io.vigie.engine.detect.AlertSink;
+import io.vigie.engine.ring.SourceFiles;
+import io.vigie.engine.ring.TelemetryEvent;
+import org.agrona.DeadlineTimerWheel;
+import org.agrona.collections.Long2LongHashMap;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sigma v2 correlation in event time, one instance per rule worker: the worker's single-writer partition of the
+ * window state of every correlation rule. No locks, and no allocation on the event path once the key slots and
+ * entry arrays have grown to the working set (growth is rare, bounded by the caps, and counted).
+ *
+ * <p><b>Ownership.</b> {@link #owns} hashes the correlation's group-key values read from the event (aliases applied
+ * per referenced rule), so every event of one group goes to one worker whichever rule it matched; correlations with
+ * the same group-by fields hash the same. A base rule feeding correlations with different group-by may be owned by
+ * several workers, each updating only the partitions it owns (its stand-alone alert, when generated, then comes from
+ * each owner). Chaining: an inner correlation's occurrences are fed into the outer correlation on the same worker,
+ * with the outer's group key read from the same event; this is exact with one worker, and with N &gt; 1 workers exact
+ * only when the outer groups by the same fields as the inner (otherwise the outer's state for one group may be split
+ * across workers, so it can miss).
+ *
+ * <p><b>Time.</b> Windows slide in event time ({@code timestampNanos}, else {@code receivedNanos}); they are not
+ * aligned to clock boundaries: the window of an evaluation is [T - timespan, T] where T is the newest event time of
+ * the group. Watermark = max event time seen minus the bounded out-of-orderness; an event older than watermark -
+ * timespan is late: counted, then applied or dropped ({@link CorrelationConfig.LatePolicy}). Idle groups expire on
+ * a {@link DeadlineTimerWheel} driven by the watermark, polled when an event moves the watermark past the wheel's
+ * tick, so alerts depend only on the event sequence, never on batch boundaries or the worker's clock.
+ *
+ * <p><b>Emission policy.</b> A group fires once when its condition becomes true ("crossing"): one alert with a new
+ * id, deterministic from (rule, group key, crossing event time). While the condition stays true, contributing
+ * events only update the incident (count, last seen) and at most one update alert with the same id and a higher
+ * count is emitted per timespan of event time. When the condition is false again (seen on the group's next event,
+ * or when the group expires, is evicted, or {@link #flush} is called), the incident closes: a last update is emitted
+ * if its count moved since the last emission, and the group re-arms. Never one alert per event.
+ *
+ * <p><b>Caps.</b> Per rule, at most {@code maxKeys} groups (the oldest-touched is evicted) and
+ * {@code slotCapacity} entries per group (counting types keep threshold + 2 entries, which decides every comparison;
+ * value types keep {@code maxValues} values and evict the oldest). Every alert says whether keys or values were
+ * evicted in or just before its window ({@code extra.evicted}) and how many late events its group saw
+ * ({@code extra.late_events}).
+ */
+public final class CorrelationEngine implements CorrelationHook {
+    private static final int MAX_KEY_BYTES = 1024;
+    private static final int MAX_CHAIN_DEPTH = 16;
+    private static final int[] NO_FEEDS = new int[0];
+    private static final long TICK_NANOS = 1L << 30;
+    private static final int TICKS_PER_WHEEL = 1024;
+    private static final long BUCKET_COUNT_MASK = (1L << 24) - 1;
+
+    private CorrelationSet set;
+    private CorrelationConfig config;
+    private CorrelationRule[] rules;
+    private RuleState[] states;
+    /** Per correlation: (outer correlation, position) pairs fed by its occurrences. */
+    private int[][] correlationFeeds;
+    /** Per base rule index: (correlation, position) pairs it feeds. */
+    private int[][] ruleFeeds = new int[64][];
+    private boolean[] ruleSuppressed = new boolean[64];
+    private final List<String[]> wanted = new ArrayList<>();
+    private volatile CorrelationSet pending;
+
+    private int ordinal;
+    private int workers = 1;
+    private long maxEventTime = Long.MIN_VALUE;
+    private long watermark = Long.MIN_VALUE;
+    private long lastNowNanos;
+
+    private DeadlineTimerWheel wheel;
+    private final Long2LongHashMap timerRefs = new Long2LongHashMap(-1L);
+    private long[] reschedule = new long[64];
+    private int rescheduleCount;
+    private AlertSink expirySink;
+    private final DeadlineTimerWheel.TimerHandler onExpiry = this::onTimerExpiry;
+
+    private byte[] keyScratch = new byte[256];
+    private double[] numberScratch = new double[16];
+
+    private long lateEvents;
+    private long lateDropped;
+    private long alertsEmitted;
+    private long scratchGrowths;
+
+    /** An engine over a compiled set; bind base rules with {@link #wants} before events flow. */
+    public CorrelationEngine(final CorrelationSet set) {
+        install(set, new RuleState[set.size()]);
+    }
+
+    // --- binding ------------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean wants(final int ruleIndex, final String ruleId, final String ruleName) {
+        while (wanted.size() <= ruleIndex) {
+            wanted.add(null);
+        }
+        wanted.set(ruleIndex, new String[] {ruleId, ruleName});
+        return bindRule(ruleIndex, ruleId, ruleName);
+    }
+
+    private boolean bindRule(final int ruleIndex, final String ruleId, final String ruleName) {
+        if (ruleIndex >= ruleFeeds.length) {
+            ruleFeeds = Arrays.copyOf(ruleFeeds, Math.max(ruleIndex + 1, ruleFeeds.length * 2));
+            ruleSuppressed = Arrays.copyOf(ruleSuppressed, ruleFeeds.length);
+        }
+        final List<Integer> feeds = new ArrayList<>();
+        boolean generated = false;
+        for (final CorrelationRule r : rules) {
+            for (int p = 0; p < r.baseRules.length; p++) {
+                final BaseRule b = r.baseRules[p];
+                if (b != null && (ruleId != null && ruleId.equals(b.id()) || ruleName != null && ruleName.equals(b.name()))) {
+                    feeds.add(r.index);
+                    feeds.add(p);
+                    generated |= r.generate;
+                }
+            }
+        }
+        ruleFeeds[ruleIndex] = toArray(feeds);
+        ruleSuppressed[ruleIndex] = !feeds.isEmpty() && !generated;
+        return !feeds.isEmpty();
+    }
+
+    private static int[] toArray(final List<Integer> list) {
+        if (list.isEmpty()) {
+            return NO_FEEDS;
+        }
+        final int[] a = new int[list.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = list.get(i);
+        }
+        return a;
+    }
+
+    private void install(final CorrelationSet newSet, final RuleState[] newStates) {
+        set = newSet;
+        config = newSet.config();
+        rules = newSet.rules().toArray(new CorrelationRule[0]);
+        for (int i = 0; i < rules.length; i++) {
+            if (newStates[i] == null) {
+                newStates[i] = new RuleState(rules[i]);
+            }
+        }
+        states = newStates;
+        correlationFeeds = new int[rules.length][];
+        final List<List<Integer>> feeds = new ArrayList<>();
+        for (int i = 0; i < rules.length; i++) {
+            feeds.add(new ArrayList<>());
+        }
+        for (final CorrelationRule r : rules) {
+            for (int p = 0; p < r.innerCorrelations.length; p++) {
+                if (r.innerCorrelations[p] >= 0) {
+                    feeds.get(r.innerCorrelations[p]).add(r.index);
+                    feeds.get(r.innerCorrelations[p]).add(p);
+                }
+            }
+        }
+        for (int i = 0; i < rules.length; i++) {
+            correlationFeeds[i] = toArray(feeds.get(i));
+        }
+        for (int i = 0; i < wanted.size(); i++) {
+            final String[] w = wanted.get(i);
+            if (w != null) {
+                bindRule(i, w[0], w[1]);
+            }
+        }
+    }
+
+    /**
+     * Adopts a new correlation set, on the worker thread at a batch boundary. Unchanged rules (same YAML) keep their
+     * window state; a changed rule keeps it when its type, group-by, timespan, value field, references (temporal
+     * types) and per-key capacity are unchanged, else starts fresh and flags {@code extra.restarted} on its next
+     * alert. Rules are matched across sets by id, else name, else title. Off the event path.
+     */
+    public void rebind(final CorrelationSet newSet) {
+        final Map<String, RuleState> old = new HashMap<>();
+        for (final RuleState s : states) {
+            old.put(s.rule.identity(), s);
+        }
+        final List<CorrelationRule> newRules = newSet.rules();
+        final RuleState[] next = new RuleState[newRules.size()];
+        for (int i = 0; i < next.length; i++) {
+            final CorrelationRule r = newRules.get(i);
+            final RuleState o = old.remove(r.identity());
+            if (o != null && compatible(o.rule, r)) {
+                o.rule = r;
+                next[i] = o;
+            } else {
+                next[i] = new RuleState(r);
+                next[i].restarted = o != null;
+            }
+        }
+        install(newSet, next);
+        // Timers refer to (correlation index, slot): rebuild them for the surviving state.
+        if (wheel != null) {
+            wheel.clear();
+        }
+        timerRefs.clear();
+        for (int c = 0; c < states.length; c++) {
+            final RuleState s = states[c];
+            for (int slot = 0; slot < s.allocated; slot++) {
+                if (s.keyLen[slot] >= 0) {
+                    s.timerId[slot] = RuleState.NO_TIMER;
+                    ensureTimer(c, s, slot);
+                }
+            }
+        }
+    }
+
+    /** Hands a new set to the worker; it is adopted by {@link #rebind} at the next {@link #onBatchEnd}. Any thread. */
+    public void offer(final CorrelationSet newSet) {
+        pending = newSet;
+    }
+
+    private static boolean compatible(final CorrelationRule a, final CorrelationRule b) {
+        if (a.fingerprint.equals(b.fingerprint)) {
+            return a.slotCapacity == b.slotCapacity && a.maxKeys == b.maxKeys;
+        }
+        return a.type == b.type && a.groupNames.equals(b.groupNames) && a.timespanNanos == b.timespanNanos
+            && Objects.equals(a.valueField, b.valueField) && a.slotCapacity == b.slotCapacity
+            && a.maxKeys == b.maxKeys && a.bucketNanos == b.bucketNanos && (!a.type.temporal() || a.references.equals(b.references));
+    }
+
+    /** The set in use. */
+    public CorrelationSet correlationSet() {
+        return set;
+    }
+
+    // --- event path ---------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean owns(final int ruleIndex, final TelemetryEvent event, final int ordinal, final int workers) {
+        this.ordinal = ordinal;
+        this.workers = workers;
+        if (ruleIndex >= ruleFeeds.length) {
+            return false;
+        }
+        final int[] feeds = ruleFeeds[ruleIndex];
+        if (feeds == null || feeds.length == 0) {
+            return false;
+        }
+        if (workers <= 1) {
+            return true;
+        }
+        for (int i = 0; i < feeds.length; i += 2) {
+            if (ownsPartition(feeds[i], feeds[i + 1], event)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean ownsPartition(final int c, final int position, final TelemetryEvent event) {
+        final int len = encodeKey(rules[c], position, event);
+        return Integer.remainderUnsigned(hash32(keyScratch, len), workers) == ordinal;
+    }
+
+    @Override
+    public void onMatch(final int ruleIndex, final TelemetryEvent event, final AlertSink sink) {
+        if (ruleIndex >= ruleFeeds.length || ruleFeeds[ruleIndex] == null) {
+            return;
+        }
+        final int[] feeds = ruleFeeds[ruleIndex];
+        final long t = event.timestampNanos != TelemetryEvent.NO_TIME ? event.timestampNanos : event.receivedNanos;
+        if (t > maxEventTime) {
+            maxEventTime = t;
+            watermark = t - config.outOfOrderNanos;
+        }
+        if (wheel == null) {
+            wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, t, TICK_NANOS, TICKS_PER_WHEEL);
+        } else if (watermark >= wheel.currentTickTime()) {
+            expire(sink);
+        }
+        for (int i = 0; i < feeds.length; i += 2) {
+            if (workers > 1 && !ownsPartition(feeds[i], feeds[i + 1], event)) {
+                continue;
+            }
+            apply(feeds[i], feeds[i + 1], event, t, sink, 0);
+        }
+    }
+
+    @Override
+    public boolean suppressesAlert(final int ruleIndex) {
+        return ruleIndex < ruleSuppressed.length && ruleSuppressed[ruleIndex];
+    }
+
+    @Override
+    public void onBatchEnd(final long nowNanos, final AlertSink sink) {
+        lastNowNanos = nowNanos;
+        final CorrelationSet p = pending;
+        if (p != null) {
+            pending = null;
+            rebind(p);
+        }
+        expire(sink);
+    }
+
+    /** Closes every open incident (emitting its last update when its count moved): end of a replay. */
+    public void flush(final AlertSink sink) {
+        for (final RuleState s : states) {
+            for (int slot = 0; slot < s.allocated; slot++) {
+                if (s.keyLen[slot] >= 0 && s.active[slot]) {
+                    close(s, slot, sink);
+                }
+            }
+        }
+    }
+
+    private void apply(final int c, final int position, final TelemetryEvent event, final long t,
+                       final AlertSink sink, final int depth) {
+        final RuleState s = states[c];
+        final CorrelationRule r = s.rule;
+        final long span = r.timespanNanos;
+        boolean isLate = false;
+        if (watermark != Long.MIN_VALUE && t < watermark - span) {
+            isLate = true;
+            s.lateEvents++;
+            lateEvents++;
+            if (config.latePolicy == CorrelationConfig.LatePolicy.DROP) {
+                s.lateDropped++;
+                lateDropped++;
+                return;
+            }
+        }
+        final long aux;
+        switch (r.type) {
+            case VALUE_COUNT: {
+                final int i = event.indexOf(r.valueFieldIds[position]);
+                if (i < 0) {
+                    s.skippedNoValue++;
+                    return;
+                }
+                aux = hash64(event.arena(), event.valueOffset(i), event.valueLength(i));
+                break;
+            }
+            case VALUE_SUM:
+            case VALUE_AVG:
+            case VALUE_PERCENTILE: {
+                final int i = event.indexOf(r.valueFieldIds[position]);
+                final double v = i < 0 ? Double.NaN : parseDouble(event.arena(), event.valueOffset(i),
+                    event.valueLength(i));
+                if (Double.isNaN(v)) {
+                    s.skippedNoValue++;
+                    return;
+                }
+                aux = Double.doubleToRawLongBits(v);
+                break;
+            }
+            default:
+                aux = position;
+                break;
+        }
+        final int len = encodeKey(r, position, event);
+        final int hash = hash32(keyScratch, len);
+        int slot = s.find(keyScratch, len, hash);
+        if (slot < 0) {
+            if (s.size >= s.maxKeys) {
+                evictKey(s, s.oldest(), t, sink);
+            }
+            slot = s.add(keyScratch, len, hash);
+        }
+        s.touch(slot);
+        if (isLate) {
+            s.late[slot]++;
+        }
+        if (event.tlp > s.tlpMax[slot]) {
+            s.tlpMax[slot] = event.tlp;
+        }
+        if (t > s.maxTime[slot]) {
+            s.maxTime[slot] = t;
+        }
+        final long now = s.maxTime[slot];
+        final long from = now - span;
+        final long seq = event.seq;
+        final long source = RuleState.packSource(event.sourceFile, event.sourceLine);
+        switch (r.type) {
+            case VALUE_COUNT:
+            case TEMPORAL:
+                upsert(s, slot, t, aux, seq, source, from - config.outOfOrderNanos);
+                break;
+            case TEMPORAL_ORDERED:
+                advanceChain(s, slot, position, t, span, seq, source);
+                break;
+            case EVENT_COUNT:
+                if (r.bucketNanos > 0) {
+                    addToBucket(s, slot, t, r.bucketNanos, seq, source, from - config.outOfOrderNanos);
+                    break;
+                }
+                append(s, slot, t, aux, seq, source, from - config.outOfOrderNanos);
+                break;
+            default:
+                append(s, slot, t, aux, seq, source, from - config.outOfOrderNanos);
+                break;
+        }
+        final double metric = metric(s, slot, from);
+        final boolean holds = r.condition != null ? r.condition.test(metric) : metric >= r.references.size();
+        s.lastMetric[slot] = metric;
+        if (holds) {
+            if (!s.active[slot]) {
+                openIncident(c, s, slot, event, t, from, sink);
+            } else {
+                s.incCount[slot]++;
+                if (t > s.incLast[slot]) {
+                    s.incLast[slot] = t;
+                }
+                if (t - s.incLastEmit[slot] >= span) {
+                    s.incLastEmit[slot] = t;
+                    s.incEmitted[slot] = s.incCount[slot];
+                    emit(c, s, slot, event, from, true, sink);
+                }
+            }
+        } else if (s.active[slot]) {
+            close(s, slot, sink);
+        }
+        ensureTimer(c, s, slot);
+        if (holds && depth < MAX_CHAIN_DEPTH) {
+            // An occurrence of this correlation is an event of the outer ones (keyScratch is reused from here on).
+            final int[] outer = correlationFeeds[c];
+            for (int i = 0; i < outer.length; i += 2) {
+                apply(outer[i], outer[i + 1], event, t, sink, depth + 1);
+            }
+        }
+    }
+
+    private void openIncident(final int c, final RuleState s, final int slot, final TelemetryEvent event,
+                              final long t, final long from, final AlertSink sink) {
+        s.active[slot] = true;
+        s.incidentId[slot] = incidentId(s, slot, t);
+        long first = t;
+        long inWindow = 0;
+        final long[] e = s.entries[slot];
+        for (int j = 0, n = s.count[slot]; j < n; j++) {
+            final long time = e[j * RuleState.STRIDE];
+            if (time >= from && time != Long.MIN_VALUE) {
+                inWindow++;
+                first = Math.min(first, time);
+            }
+        }
+        s.incCount[slot] = Math.max(1, s.rule.type == CorrelationType.EVENT_COUNT ? (long) s.lastMetric[slot]
+            : inWindow);
+        s.incFirst[slot] = first;
+        s.incLast[slot] = t;
+        s.incLastEmit[slot] = t;
+        s.incEmitted[slot] = s.incCount[slot];
+        emit(c, s, slot, event, from, false, sink);
+    }
+
+    private void close(final RuleState s, final int slot, final AlertSink sink) {
+        if (!s.active[slot]) {
+            return;
+        }
+        if (s.incCount[slot] > s.incEmitted[slot]) {
+            s.incEmitted[slot] = s.incCount[slot];
+            emit(s.rule.index, s, slot, null, s.incLast[slot] - s.rule.timespanNanos, true, sink);
+        }
+        s.active[slot] = false;
+        s.incidentId[slot] = null;
+    }
+
+    private void evictKey(final RuleState s, final int slot, final long t, final AlertSink sink) {
+        s.keyEvictions++;
+        s.lastKeyEvictionAt = Math.max(s.lastKeyEvictionAt, t);
+        close(s, slot, sink);
+        cancelTimer(s, slot);
+        s.remove(slot);
+    }
+
+    // --- window entries -----------------------------------------------------------------------------------------
+
+    private static void append(final RuleState s, final int slot, final long t, final long aux, final long seq,
+                               final long source, final long pruneBefore) {
+        int n = s.count[slot];
+        if (n == s.capacity) {
+            n = prune(s, slot, pruneBefore);
+            if (n == s.capacity) {
+                removeEntry(s, slot, oldestEntry(s, slot));
+                n--;
+                if (s.rule.type.numeric() || s.rule.bucketNanos > 0) {
+                    s.valueEvictions++;
+                    s.valueEvictedAt[slot] = t;
+                } else {
+                    // Counting types keep threshold + 2 entries: dropping the oldest loses no decision.
+                    s.saturated++;
+                }
+            }
+        }
+        s.ensureEntries(slot, n + 1);
+        write(s.entries[slot], n, t, aux, seq, source);
+        s.count[slot] = n + 1;
+    }
+
+    private static void upsert(final RuleState s, final int slot, final long t, final long aux, final long seq,
+                               final long source, final long pruneBefore) {
+        final long[] e = s.entries[slot];
+        for (int j = 0, n = s.count[slot]; j < n; j++) {
+            final int o = j * RuleState.STRIDE;
+            if (e[o + 1] == aux) {
+                if (t >= e[o]) {
+                    write(e, j, t, aux, seq, source);
+                }
+                return;
+            }
+        }
+        append(s, slot, t, aux, seq, source, pruneBefore);
+    }
+
+    /** event_count with a large threshold: entry = (latest time in bucket, bucket id &lt;&lt; 24 | count). */
+    private static void addToBucket(final RuleState s, final int slot, final long t, final long width,
+                                    final long seq, final long source, final long pruneBefore) {
+        final long bucket = Math.floorDiv(t, width) & ((1L << 39) - 1);
+        final long[] e = s.entries[slot];
+        for (int j = 0, n = s.count[slot]; j < n; j++) {
+            final int o = j * RuleState.STRIDE;
+            if (e[o + 1] >>> 24 == bucket) {
+                final long c = Math.min((e[o + 1] & BUCKET_COUNT_MASK) + 1, BUCKET_COUNT_MASK);
+                e[o + 1] = (bucket << 24) | c;
+                if (t >= e[o]) {
+                    write(e, j, t, e[o + 1], seq, source);
+                }
+                return;
+            }
+        }
+        append(s, slot, t, (bucket << 24) | 1, seq, source, pruneBefore);
+    }
+
+    /** temporal_ordered: entry k holds the latest start time of a chain that reached rule k in order. */
+    private static void advanceChain(final RuleState s, final int slot, final int position, final long t,
+                                     final long span, final long seq, final long source) {
+        final long[] e = s.entries[slot];
+        final int o = position * RuleState.STRIDE;
+        final long start;
+        if (position == 0) {
+            start = t;
+        } else {
+            final long before = e[o - RuleState.STRIDE];
+            if (before == Long.MIN_VALUE || before > t || t - before > span) {
+                return;
+            }
+            start = before;
+        }
+        if (start >= e[o]) {
+            write(e, position, start, position, seq, source);
+        }
+    }
+
+    private static void write(final long[] e, final int j, final long t, final long aux, final long seq,
+                              final long source) {
+        final int o = j * RuleState.STRIDE;
+        e[o] = t;
+        e[o + 1] = aux;
+        e[o + 2] = seq;
+        e[o + 3] = source;
+    }
+
+    private static int prune(final RuleState s, final int slot, final long before) {
+        final long[] e = s.entries[slot];
+        int n = s.count[slot];
+        for (int j = n - 1; j >= 0; j--) {
+            if (e[j * RuleState.STRIDE] < before) {
+                removeEntry(s, slot, j);
+                n--;
+            }
+        }
+        return n;
+    }
+
+    private static int oldestEntry(final RuleState s, final int slot) {
+        final long[] e = s.entries[slot];
+        int best = 0;
+        for (int j = 1, n = s.count[slot]; j < n; j++) {
+            if (e[j * RuleState.STRIDE] < e[best * RuleState.STRIDE]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    private static void removeEntry(final RuleState s, final int slot, final int j) {
+        final int last = s.count[slot] - 1;
+        if (j != last) {
+            System.arraycopy(s.entries[slot], last * RuleState.STRIDE, s.entries[slot], j * RuleState.STRIDE,
+                RuleState.STRIDE);
+        }
+        s.count[slot] = last;
+    }
+
+    private double metric(final RuleState s, final int slot, final long from) {
+        final long[] e = s.entries[slot];
+        final int n = s.count[slot];
+        final CorrelationRule r = s.rule;
+        switch (r.type) {
+            case TEMPORAL_ORDERED: {
+                int reached = 0;
+                for (int k = 0; k < n; k++) {
+                    final long start = e[k * RuleState.STRIDE];
+                    if (start != Long.MIN_VALUE && start >= from) {
+                        reached = k + 1;
+                    }
+                }
+                return reached;
+            }
+            case VALUE_SUM:
+            case VALUE_AVG: {
+                double sum = 0;
+                int k = 0;
+                for (int j = 0; j < n; j++) {
+                    if (e[j * RuleState.STRIDE] >= from) {
+                        sum += Double.longBitsToDouble(e[j * RuleState.STRIDE + 1]);
+                        k++;
+                    }
+                }
+                return r.type == CorrelationType.VALUE_SUM ? sum : k == 0 ? Double.NaN : sum / k;
+            }
+            case VALUE_PERCENTILE: {
+                if (numberScratch.length < n) {
+                    numberScratch = new double[Math.max(n, numberScratch.length * 2)];
+                    scratchGrowths++;
+                }
+                int k = 0;
+                for (int j = 0; j < n; j++) {
+                    if (e[j * RuleState.STRIDE] >= from) {
+                        numberScratch[k++] = Double.longBitsToDouble(e[j * RuleState.STRIDE + 1]);
+                    }
+                }
+                if (k == 0) {
+                    return Double.NaN;
+                }
+                final int rank = Math.max(1, (int) Math.ceil(r.percentile / 100.0 * k));
+                return select(numberScratch, k, rank - 1);
+            }
+            default: {
+                long k = 0;
+                final boolean buckets = r.bucketNanos > 0;
+                for (int j = 0; j < n; j++) {
+                    if (e[j * RuleState.STRIDE] >= from) {
+                        k += buckets ? e[j * RuleState.STRIDE + 1] & BUCKET_COUNT_MASK : 1;
+                    }
+                }
+                return k;
+            }
+        }
+    }
+
+    /** Quickselect: the k-th smallest of a[0..n) (reorders a). No allocation. */
+    static double select(final double[] a, final int n, final int k) {
+        int lo = 0;
+        int hi = n - 1;
+        while (lo < hi) {
+            final double pivot = a[(lo + hi) >>> 1];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    final double tmp = a[i];
+                    a[i] = a[j];
+                    a[j] = tmp;
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) {
+                hi = j;
+            } else if (k >= i) {
+                lo = i;
+            } else {
+                return a[k];
+            }
+        }
+        return a[k];
+    }
+
+    // --- timers -------------------------------------------------------------------------------------------------
+
+    private void ensureTimer(final int c, final RuleState s, final int slot) {
+        if (s.timerId[slot] != RuleState.NO_TIMER || wheel == null) {
+            return;
+        }
+        final long id = wheel.scheduleTimer(s.maxTime[slot] + s.rule.timespanNanos + 1);
+        s.timerId[slot] = id;
+        timerRefs.put(id, ((long) c << 32) | slot);
+    }
+
+    private void cancelTimer(final RuleState s, final int slot) {
+        final long id = s.timerId[slot];
+        if (id != RuleState.NO_TIMER) {
+            wheel.cancelTimer(id);
+            timerRefs.remove(id);
+            s.timerId[slot] = RuleState.NO_TIMER;
+        }
+    }
+
+    private void expire(final AlertSink sink) {
+        if (wheel == null || watermark == Long.MIN_VALUE) {
+            return;
+        }
+        expirySink = sink;
+        while (wheel.currentTickTime() <= watermark) {
+            if (wheel.timerCount() == 0) {
+                wheel.currentTickTime(watermark);
+                break;
+            }
+            wheel.poll(watermark, onExpiry, Integer.MAX_VALUE);
+        }
+        for (int i = 0; i < rescheduleCount; i++) {
+            final long ref = reschedule[i];
+            final int c = (int) (ref >>> 32);
+            final int slot = (int) ref;
+            ensureTimer(c, states[c], slot);
+        }
+        rescheduleCount = 0;
+        expirySink = null;
+    }
+
+    private boolean onTimerExpiry(final TimeUnit unit, final long now, final long timerId) {
+        final long ref = timerRefs.remove(timerId);
+        if (ref == -1L) {
+            return true;
+        }
+        final int c = (int) (ref >>> 32);
+        final int slot = (int) ref;
+        final RuleState s = states[c];
+        if (s.timerId[slot] != timerId) {
+            return true;
+        }
+        s.timerId[slot] = RuleState.NO_TIMER;
+        if (s.maxTime[slot] + s.rule.timespanNanos < now) {
+            close(s, slot, expirySink);
+            s.remove(slot);
+        } else {
+            if (rescheduleCount == reschedule.length) {
+                reschedule = Arrays.copyOf(reschedule, reschedule.length * 2);
+            }
+            reschedule[rescheduleCount++] = ref;
+        }
+        return true;
+    }
+
+    // --- alerts (allocation is fine here: alerts are rare next to events) ---------------------------------------
+
+    private void emit(final int c, final RuleState s, final int slot, final TelemetryEvent trigger, final long from,
+                      final boolean update, final AlertSink sink) {
+        if (set.suppressed(c) || sink == null) {
+            return;
+        }
+        final CorrelationRule r = s.rule;
+        final Alert a = new Alert();
+        a.alertId = s.incidentId[slot];
+        a.timeNanos = lastNowNanos != 0 ? lastNowNanos : s.incLast[slot];
+        a.ruleId = r.id;
+        a.ruleTitle = r.title;
+        a.ruleLevel = r.level;
+        a.ruleType = r.type.label();
+        a.ruleAuthor = r.author;
+        decodeGroup(r, s.slab, s.keyOff[slot], s.keyLen[slot], a.group);
+        a.count = s.incCount[slot];
+        a.firstSeenNanos = s.incFirst[slot];
+        a.lastSeenNanos = s.incLast[slot];
+        evidence(s, slot, from, trigger, a.events);
+        Tlp tlp = Tlp.of(s.tlpMax[slot]);
+        if (r.tlp != null) {
+            tlp = tlp.strictest(r.tlp);
+        }
+        a.tlp = tlp;
+        a.tags.addAll(r.tags);
+        final long windowStart = s.incFirst[slot] - r.timespanNanos;
+        a.extra.put("evicted", s.lastKeyEvictionAt >= windowStart || s.valueEvictedAt[slot] >= windowStart);
+        a.extra.put("late_events", s.late[slot]);
+        a.extra.put("value", s.lastMetric[slot]);
+        a.extra.put("update", update);
+        if (s.restarted) {
+            a.extra.put("restarted", true);
+            s.restarted = false;
+        }
+        a.extra.put("correlation_source", r.source);
+        alertsEmitted++;
+        sink.emit(a);
+    }
+
+    private void evidence(final RuleState s, final int slot, final long from, final TelemetryEvent trigger,
+                          final List<String> out) {
+        final long[] e = s.entries[slot];
+        final int n = s.count[slot];
+        final Integer[] order = new Integer[n];
+        int k = 0;
+        for (int j = 0; j < n; j++) {
+            final long time = e[j * RuleState.STRIDE];
+            if (time != Long.MIN_VALUE && time >= from) {
+                order[k++] = j;
+            }
+        }
+        final Integer[] sorted = Arrays.copyOf(order, k);
+        Arrays.sort(sorted, (x, y) -> Long.compare(e[x * RuleState.STRIDE], e[y * RuleState.STRIDE]));
+        for (int i = 0; i < sorted.length && out.size() < config.maxEvidence; i++) {
+            final int o = sorted[i] * RuleState.STRIDE;
+            final String ref = evidenceRef(e[o + 2], e[o + 3]);
+            if (!out.contains(ref)) {
+                out.add(ref);
+            }
+        }
+        if (trigger != null) {
+            final String ref = SourceFiles.evidence(trigger);
+            if (!out.contains(ref)) {
+                out.add(ref);
+            }
+        }
+    }
+
+    private static String evidenceRef(final long seq, final long source) {
+        final int file = RuleState.sourceFile(source);
+        final String name = file >= 0 ? SourceFiles.name(file) : null;
+        return name != null ? name + ":" + RuleState.sourceLine(source) : Long.toString(seq);
+    }
+
+    private static String incidentId(final RuleState s, final int slot, final long t) {
+        final byte[] identity = s.rule.identity().getBytes(StandardCharsets.UTF_8);
+        final int len = s.keyLen[slot];
+        final byte[] b = new byte[identity.length + 1 + len + 8];
+        System.arraycopy(identity, 0, b, 0, identity.length);
+        System.arraycopy(s.slab, s.keyOff[slot], b, identity.length + 1, len);
+        for (int i = 0; i < 8; i++) {
+            b[b.length - 1 - i] = (byte) (t >>> (8 * i));
+        }
+        return UUID.nameUUIDFromBytes(b).toString();
+    }
+
+    private static void decodeGroup(final CorrelationRule r, final byte[] key, final int off, final int len,
+                                    final Map<String, String> out) {
+        int p = off;
+        final int end = off + len;
+        for (final String name : r.groupNames) {
+            if (p + 2 > end) {
+                out.put(name, null);
+                continue;
+            }
+            final int l = ((key[p] & 0xFF) << 8) | (key[p + 1] & 0xFF);
+            p += 2;
+            if (l == 0xFFFF) {
+                out.put(name, null);
+            } else {
+                final int n = Math.min(l, end - p);
+                out.put(name, new String(key, p, n, StandardCharsets.UTF_8));
+                p += n;
+            }
+        }
+    }
+
+    // --- keys and numbers ---------------------------------------------------------------------------------------
+
+    /** Encodes the group key of (rule, position) from the event into {@link #keyScratch}; returns its length. */
+    private int encodeKey(final CorrelationRule r, final int position, final TelemetryEvent event) {
+        final int[] ids = r.groupFieldIds[position];
+        final byte[] arena = event.arena();
+        int p = 0;
+        for (final int id : ids) {
+            final int i = event.indexOf(id);
+            if (i < 0) {
+                ensureScratch(p + 2);
+                keyScratch[p++] = (byte) 0xFF;
+                keyScratch[p++] = (byte) 0xFF;
+            } else {
+                final int l = Math.min(event.valueLength(i), 0xFFFE);
+                ensureScratch(p + 2 + l);
+                keyScratch[p++] = (byte) (l >>> 8);
+                keyScratch[p++] = (byte) l;
+                System.arraycopy(arena, event.valueOffset(i), keyScratch, p, l);
+                p += l;
+            }
+        }
+        if (p > MAX_KEY_BYTES) {
+            // Bound key memory on hostile values: keep a prefix and a 64-bit digest of the whole key.
+            final long h = hash64(keyScratch, 0, p);
+            for (int i = 0; i < 8; i++) {
+                keyScratch[MAX_KEY_BYTES - 8 + i] = (byte) (h >>> (8 * i));
+            }
+            p = MAX_KEY_BYTES;
+        }
+        return p;
+    }
+
+    private void ensureScratch(final int n) {
+        if (keyScratch.length < n) {
+            keyScratch = Arrays.copyOf(keyScratch, Math.max(n, keyScratch.length * 2));
+            scratchGrowths++;
+        }
+    }
+
+    private static int hash32(final byte[] b, final int len) {
+        final long h = hash64(b, 0, len);
+        return (int) (h ^ (h >>> 32));
+    }
+
+    /** FNV-1a 64 with a final avalanche (murmur3 fmix64). */
+    static long hash64(final byte[] b, final int off, final int len) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = off, end = off + len; i < end; i++) {
+            h = (h ^ (b[i] & 0xFF)) * 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+
+    /** Parses ASCII decimal ({@code -12}, {@code 3.5}, {@code 1e3}) without allocation; NaN when not a number. */
+    static double parseDouble(final byte[] b, final int off, final int len) {
+        if (len <= 0 || len > 64) {
+            return Double.NaN;
+        }
+        int i = off;
+        final int end = off + len;
+        boolean neg = false;
+        if (b[i] == '-' || b[i] == '+') {
+            neg = b[i] == '-';
+            i++;
+        }
+        long mantissa = 0;
+        int scale = 0;
+        int digits = 0;
+        boolean dot = false;
+        for (; i < end; i++) {
+            final byte c = b[i];
+            if (c >= '0' && c <= '9') {
+                if (mantissa < 100_000_000_000_000_000L) {
+                    mantissa = mantissa * 10 + (c - '0');
+                    if (dot) {
+                        scale--;
+                    }
+                } else if (!dot) {
+                    scale++;
+                }
+                digits++;
+            } else if (c == '.' && !dot) {
+                dot = true;
+            } else {
+                break;
+            }
+        }
+        if (digits == 0) {
+            return Double.NaN;
+        }
+        if (i < end) {
+            if (b[i] != 'e' && b[i] != 'E') {
+                return Double.NaN;
+            }
+            i++;
+            boolean eneg = false;
+            if (i < end && (b[i] == '-' || b[i] == '+')) {
+                eneg = b[i] == '-';
+                i++;
+            }
+            if (i == end) {
+                return Double.NaN;
+            }
+            int exp = 0;
+            for (; i < end; i++) {
+                final int d = b[i] - '0';
+                if (d < 0 || d > 9 || exp > 400) {
+                    return Double.NaN;
+                }
+                exp = exp * 10 + d;
+            }
+            scale += eneg ? -exp : exp;
+        }
+        final double v = scale == 0 ? mantissa : scale > 0 ? mantissa * Math.pow(10, scale)
+            : mantissa / Math.pow(10, -scale);
+        return neg ? -v : v;
+    }
+
+    // --- counters (read by tests and the status page; single writer, racy reads are fine) -----------------------
+
+    /** Late events seen (all rules). */
+    public long lateEvents() {
+        return lateEvents;
+    }
+
+    /** Late events dropped under {@code latePolicy: drop}. */
+    public long lateDropped() {
+        return lateDropped;
+    }
+
+    /** Alerts handed to sinks. */
+    public long alertsEmitted() {
+        return alertsEmitted;
+    }
+
+    /** Group keys evicted at the key cap, for one correlation. */
+    public long keyEvictions(final int correlationIndex) {
+        return states[correlationIndex].keyEvictions;
+    }
+
+    /** Window values evicted at the value cap, for one correlation. */
+    public long valueEvictions(final int correlationIndex) {
+        return states[correlationIndex].valueEvictions;
+    }
+
+    /** Live group keys of one correlation. */
+    public int liveKeys(final int correlationIndex) {
+        return states[correlationIndex].size;
+    }
+
+    /** Key slots allocated for one correlation (bounded by its key cap). */
+    public int allocatedKeys(final int correlationIndex) {
+        return states[correlationIndex].allocated;
+    }
+
+    /** Oldest entries dropped by counting types past threshold + 2 (lossless for the condition). */
+    public long saturated(final int correlationIndex) {
+        return states[correlationIndex].saturated;
+    }
+
+    /** Matched events skipped because the value field was absent or not a number. */
+    public long skippedNoValue(final int correlationIndex) {
+        return states[correlationIndex].skippedNoValue;
+    }
+
+    /** Rare allocations on the event path (slot, entry, slab and scratch growth). */
+    public long growths() {
+        long g = scratchGrowths;
+        for (final RuleState s : states) {
+            g += s.growths;
+        }
+        return g;
+    }
+
+    /** Current watermark, epoch nanoseconds ({@link Long#MIN_VALUE} before the first event). */
+    public long watermark() {
+        return watermark;
+    }
+}

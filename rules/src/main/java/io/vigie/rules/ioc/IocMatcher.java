@@ -1,0 +1,199 @@
+package io.vigie.rules.ioc;
+
+import io.vigie.engine.alert.Alert;
+import io.vigie.engine.alert.Tlp;
+import io.vigie.engine.detect.AlertSink;
+import io.vigie.engine.event.Fields;
+import io.vigie.engine.ring.SourceFiles;
+import io.vigie.engine.ring.TelemetryEvent;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Matches events against the current {@link IndicatorSet}, one instance per rule worker. The worker owns the events
+ * whose {@code seq % workers} equals its ordinal. Fields: source.ip, destination.ip, host.ip (IP sets and CIDRs);
+ * dns.question.name, url.domain and the host of url.original (domains and parents); url.original (URLs);
+ * file.hash.md5/sha1/sha256. No allocation per event except the alert of a hit (one per distinct indicator per
+ * event). Owned by the rule-worker thread; the set is read through one volatile reference per event.
+ */
+public final class IocMatcher {
+    private static final int[] IP_FIELDS = {Fields.SOURCE_IP, Fields.DESTINATION_IP, Fields.HOST_IP};
+    private static final int[] DOMAIN_FIELDS = {Fields.DNS_QUESTION_NAME, Fields.URL_DOMAIN};
+    private static final int MAX_HITS_PER_EVENT = 16;
+
+    private final AtomicReference<IndicatorSet> sets;
+    private final int ordinal;
+    private final int workers;
+    private final byte[] addr = new byte[16];
+    private final byte[] work = new byte[16];
+    private byte[] lower = new byte[256];
+    private final int[] hits = new int[MAX_HITS_PER_EVENT];
+    private int hitCount;
+    private String level = "high";
+    private long matches;
+    private long checked;
+
+    /** A matcher for worker {@code ordinal} of {@code workers}, reading the set from {@code sets}. */
+    public IocMatcher(final AtomicReference<IndicatorSet> sets, final int ordinal, final int workers) {
+        this.sets = sets;
+        this.ordinal = ordinal;
+        this.workers = Math.max(1, workers);
+    }
+
+    /** Sigma level given to IoC alerts (default high). */
+    public IocMatcher level(final String level) {
+        this.level = level;
+        return this;
+    }
+
+    /** True when this worker owns the event ({@code seq % workers == ordinal}). */
+    public boolean owns(final TelemetryEvent event) {
+        return workers == 1 || Long.remainderUnsigned(event.seq, workers) == ordinal;
+    }
+
+    /** Matches an owned event; emits one alert per distinct indicator hit. Returns the number of alerts. */
+    public int onEvent(final TelemetryEvent event, final AlertSink sink) {
+        if (!owns(event)) {
+            return 0;
+        }
+        final IndicatorSet set = sets.get();
+        if (set.isEmpty()) {
+            return 0;
+        }
+        checked++;
+        hitCount = 0;
+        int alerts = 0;
+        final byte[] arena = event.arena();
+        for (final int id : IP_FIELDS) {
+            for (int i = event.indexOf(id); i >= 0; i = event.nextIndexOf(id, i)) {
+                alerts += report(set, set.matchIp(arena, event.valueOffset(i), event.valueLength(i), addr, work),
+                    event, i, sink);
+            }
+        }
+        for (final int id : DOMAIN_FIELDS) {
+            for (int i = event.indexOf(id); i >= 0; i = event.nextIndexOf(id, i)) {
+                final int n = lowerCase(arena, event.valueOffset(i), event.valueLength(i), true);
+                alerts += report(set, set.matchDomain(lower, 0, n), event, i, sink);
+            }
+        }
+        for (int i = event.indexOf(Fields.URL_ORIGINAL); i >= 0; i = event.nextIndexOf(Fields.URL_ORIGINAL, i)) {
+            final int off = event.valueOffset(i);
+            final int len = event.valueLength(i);
+            alerts += report(set, set.matchUrl(arena, off, len), event, i, sink);
+            final int n = urlHost(arena, off, len);
+            if (n > 0) {
+                alerts += report(set, set.matchDomain(lower, 0, n), event, i, sink);
+            }
+        }
+        alerts += hash(set, IndicatorType.MD5, Fields.FILE_HASH_MD5, event, sink);
+        alerts += hash(set, IndicatorType.SHA1, Fields.FILE_HASH_SHA1, event, sink);
+        alerts += hash(set, IndicatorType.SHA256, Fields.FILE_HASH_SHA256, event, sink);
+        return alerts;
+    }
+
+    private int hash(final IndicatorSet set, final IndicatorType type, final int field, final TelemetryEvent event,
+                     final AlertSink sink) {
+        int alerts = 0;
+        for (int i = event.indexOf(field); i >= 0; i = event.nextIndexOf(field, i)) {
+            final int n = lowerCase(event.arena(), event.valueOffset(i), event.valueLength(i), false);
+            alerts += report(set, set.matchHash(type, lower, 0, n), event, i, sink);
+        }
+        return alerts;
+    }
+
+    private int lowerCase(final byte[] src, final int off, final int len, final boolean dropTrailingDot) {
+        if (lower.length < len) {
+            lower = new byte[Math.max(len, lower.length * 2)];
+        }
+        int n = len;
+        if (dropTrailingDot && n > 0 && src[off + n - 1] == '.') {
+            n--;
+        }
+        for (int i = 0; i < n; i++) {
+            final byte c = src[off + i];
+            lower[i] = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
+        }
+        return n;
+    }
+
+    /** Copies the lower-cased host of {@code scheme://[user@]host[:port]/...} into {@link #lower}; 0 if none. */
+    private int urlHost(final byte[] b, final int off, final int len) {
+        final int end = off + len;
+        int start = -1;
+        for (int i = off; i + 2 < end; i++) {
+            if (b[i] == ':' && b[i + 1] == '/' && b[i + 2] == '/') {
+                start = i + 3;
+                break;
+            }
+        }
+        if (start < 0) {
+            return 0;
+        }
+        int stop = start;
+        while (stop < end && b[stop] != '/' && b[stop] != '?' && b[stop] != '#') {
+            if (b[stop] == '@') {
+                start = stop + 1;
+            }
+            stop++;
+        }
+        int hostEnd = stop;
+        for (int i = start; i < stop; i++) {
+            if (b[i] == ':') {
+                hostEnd = i;
+                break;
+            }
+        }
+        return hostEnd > start ? lowerCase(b, start, hostEnd - start, true) : 0;
+    }
+
+    private int report(final IndicatorSet set, final int hit, final TelemetryEvent event, final int field,
+                       final AlertSink sink) {
+        if (hit < 0) {
+            return 0;
+        }
+        for (int i = 0; i < hitCount; i++) {
+            if (hits[i] == hit) {
+                return 0;
+            }
+        }
+        if (hitCount == hits.length) {
+            return 0;
+        }
+        hits[hitCount++] = hit;
+        matches++;
+        final Indicator ind = set.indicator(hit);
+        final Alert a = new Alert();
+        final long t = event.timestampNanos != TelemetryEvent.NO_TIME ? event.timestampNanos : event.receivedNanos;
+        a.alertId = java.util.UUID.nameUUIDFromBytes((ind.source() + "|" + ind.id() + "|" + event.seq + "|"
+            + event.sourceFile + ":" + event.sourceLine).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        a.timeNanos = event.receivedNanos;
+        a.ruleId = "ioc:" + ind.source();
+        a.ruleTitle = "IoC match (" + ind.source() + "): " + ind.type().label() + " " + ind.value();
+        a.ruleLevel = level;
+        a.ruleType = "ioc";
+        a.group.put(event.fieldName(field), event.value(field));
+        a.count = 1;
+        a.firstSeenNanos = t;
+        a.lastSeenNanos = t;
+        a.events.add(SourceFiles.evidence(event));
+        a.tlp = ind.tlp().strictest(Tlp.of(event.tlp));
+        a.tags.add("ioc");
+        a.extra.put("indicator_id", ind.id());
+        a.extra.put("indicator_type", ind.type().label());
+        a.extra.put("indicator_value", ind.value());
+        a.extra.put("source", ind.source());
+        a.extra.put("indicator_tlp", ind.tlp().label());
+        sink.emit(a);
+        return 1;
+    }
+
+    /** Indicator hits (alerts) so far. */
+    public long matches() {
+        return matches;
+    }
+
+    /** Owned events checked against a non-empty set. */
+    public long checked() {
+        return checked;
+    }
+}
