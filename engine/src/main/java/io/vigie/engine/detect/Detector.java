@@ -9,7 +9,10 @@ import io.vigie.engine.ring.TelemetryEvent;
  * <p>Event path: {@link #onEvent} must not allocate in the steady state, block, log or throw for bad data.
  */
 public interface Detector {
-    /** Evaluates one accepted, journaled event; emits alerts through the sink. */
+    /**
+     * Sees every accepted, journaled event (every worker sees every event); evaluates the part this worker owns
+     * (see {@link DetectorFactory#create}) and emits alerts through the sink.
+     */
     void onEvent(TelemetryEvent event, AlertSink sink);
 
     /**

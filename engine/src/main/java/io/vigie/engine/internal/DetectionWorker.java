@@ -10,8 +10,9 @@ import io.vigie.engine.status.EngineCounters;
 import io.vigie.engine.status.StageLatencies;
 
 /**
- * A rule worker: runs its {@link Detector} on the accepted events it owns ({@code sequence % workers == ordinal}),
- * after the raw-journal worker has assigned their {@code seq}. Reads the clock once per batch.
+ * A rule worker: runs its {@link Detector} on every accepted event, after the raw-journal worker has assigned its
+ * {@code seq}. The detector decides what its worker owns (stateless rules by {@code seq % workers}, keyed state by
+ * the hash of its key), so that each window has exactly one writer. Reads the clock once per batch.
  * Owned by its own thread; the detector's state is single-writer.
  */
 public final class DetectionWorker implements EventHandler<TelemetryEvent>, AlertSink {
@@ -37,7 +38,7 @@ public final class DetectionWorker implements EventHandler<TelemetryEvent>, Aler
 
     @Override
     public void onEvent(final TelemetryEvent event, final long sequence, final boolean endOfBatch) {
-        if (event.rejectReason == 0 && (workers == 1 || sequence % workers == ordinal)) {
+        if (event.rejectReason == 0) {
             detector.onEvent(event, this);
         }
         if (endOfBatch) {

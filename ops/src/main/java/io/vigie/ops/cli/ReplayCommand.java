@@ -16,7 +16,7 @@ import io.vigie.ops.config.VigieConfig;
 import io.vigie.ops.server.RuleLoading;
 import io.vigie.ops.server.Settings;
 import io.vigie.rules.eval.SigmaDetectorFactory;
-import io.vigie.rules.load.RuleLoadResult;
+import io.vigie.ops.server.DetectionSetup;
 import io.vigie.rules.load.RuleStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -82,9 +82,9 @@ final class ReplayCommand implements Callable<Integer> {
         }
         final VigieConfig c = ConfigLoader.load(config);
         final List<Path> rulePaths = rules.isEmpty() ? c.rules : rules;
-        final RuleLoadResult loaded = RuleLoading.load(rulePaths, Settings.rules(c));
+        final DetectionSetup detection = DetectionSetup.create(c, rulePaths);
         int invalid = 0;
-        for (final RuleStatus s : loaded.statuses()) {
+        for (final RuleStatus s : detection.statuses()) {
             if (s.kind() == RuleStatus.Kind.INVALID) {
                 err.println("vigie replay: invalid rule " + s.source() + " " + s.id() + " " + s.title() + ": "
                     + s.reason());
@@ -104,18 +104,23 @@ final class ReplayCommand implements Callable<Integer> {
         final ListenerCounters listener = counters.listener("replay");
         final long started = System.nanoTime();
         try {
-            final SigmaDetectorFactory detectors = new SigmaDetectorFactory(loaded.ruleSet(), c.soc.id);
+            final SigmaDetectorFactory detectors = detection.factory();
             try (Engine engine = new Engine(Settings.engine(c, tmp, detectors), counters)) {
                 engine.addAlertListener(a -> out.println(new String(AlertJson.toBytes(a), StandardCharsets.UTF_8)));
                 engine.start();
                 final FileReplaySource source = new FileReplaySource(engine.ring(), listener,
-                    () -> new AutoDetectDecoder(formatCode, decoderSettings, new MessageDecoders()));
+                    () -> new AutoDetectDecoder(formatCode, decoderSettings, detection.messageDecoders().get()));
                 try {
                     source.replay(files);
                 } catch (IOException e) {
                     throw new CliException(VigieCli.EXIT_FAILURE, "cannot read input: " + VigieCli.describe(e));
                 }
                 if (!engine.drain(10, TimeUnit.MINUTES)) {
+                    throw new CliException(VigieCli.EXIT_FAILURE, "the pipeline did not drain in time");
+                }
+                // End of input: close open correlation incidents so their final counts are reported.
+                detection.flush(engine::emit);
+                if (!engine.drain(1, TimeUnit.MINUTES)) {
                     throw new CliException(VigieCli.EXIT_FAILURE, "the pipeline did not drain in time");
                 }
             }

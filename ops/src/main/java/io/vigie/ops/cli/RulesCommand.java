@@ -60,11 +60,11 @@ final class RulesCommand implements Callable<Integer> {
                 }
             }
             final VigieConfig c = ConfigLoader.load(config);
-            final RuleLoadResult result = RuleSetLoader.load(paths, Settings.rules(c));
-            for (final RuleStatus s : result.statuses()) {
+            final List<RuleStatus> statuses = io.vigie.ops.server.DetectionSetup.create(c, paths).statuses();
+            for (final RuleStatus s : statuses) {
                 out.println(line(s));
             }
-            final long[] n = RuleLoading.counts(result.statuses());
+            final long[] n = RuleLoading.counts(statuses);
             out.println((n[0] + n[1] + n[2]) + " rules: " + n[0] + " ok, " + n[1] + " unsupported, " + n[2]
                 + " invalid");
             out.flush();

@@ -2,7 +2,6 @@ package io.vigie.ops.server;
 
 import io.vigie.engine.Engine;
 import io.vigie.engine.status.EngineCounters;
-import io.vigie.ingest.codec.message.MessageDecoders;
 import io.vigie.ingest.transport.ListenerSettings;
 import io.vigie.ingest.transport.SyslogListener;
 import io.vigie.ops.config.ConfigLoader;
@@ -11,7 +10,6 @@ import io.vigie.ops.http.HttpServer;
 import io.vigie.ops.http.Router;
 import io.vigie.ops.http.StatusEndpoints;
 import io.vigie.rules.eval.SigmaDetectorFactory;
-import io.vigie.rules.load.RuleLoadResult;
 import io.vigie.rules.load.RuleStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +35,7 @@ public final class VigieServer implements AutoCloseable {
     private final Map<String, String> addresses = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<SyslogListener> listeners = new ArrayList<>();
     private SigmaDetectorFactory detectors;
+    private DetectionSetup detection;
     private Engine engine;
     private HttpServer http;
     private int syslogPort = -1;
@@ -53,10 +52,10 @@ public final class VigieServer implements AutoCloseable {
         for (final String line : ConfigLoader.describe(config)) {
             LOG.info("effective config: {}", line);
         }
-        final RuleLoadResult rules = RuleLoading.load(config.rules, Settings.rules(config));
-        final long[] counts = RuleLoading.counts(rules.statuses());
+        detection = DetectionSetup.create(config, config.rules);
+        final long[] counts = RuleLoading.counts(detection.statuses());
         RuleLoading.publish(counters, counts);
-        for (final RuleStatus s : rules.statuses()) {
+        for (final RuleStatus s : detection.statuses()) {
             if (s.kind() != RuleStatus.Kind.OK) {
                 LOG.warn("rule not loaded, source={}, id={}, state={}, reason={}", s.source(), s.id(),
                     s.kind().name().toLowerCase(java.util.Locale.ROOT), s.reason());
@@ -65,7 +64,7 @@ public final class VigieServer implements AutoCloseable {
         LOG.info("rules loaded, source={}, ok={}, unsupported={}, invalid={}",
             config.rules.isEmpty() ? "bundled" : config.rules, counts[0], counts[1], counts[2]);
 
-        detectors = new SigmaDetectorFactory(rules.ruleSet(), config.soc.id);
+        detectors = detection.factory();
         engine = new Engine(Settings.engine(config, config.dataDir, detectors), counters);
         engine.start();
         try {
@@ -94,7 +93,8 @@ public final class VigieServer implements AutoCloseable {
     }
 
     private int startListener(final ListenerSettings settings) throws InterruptedException {
-        final SyslogListener l = new SyslogListener(settings, engine.ring(), counters, MessageDecoders::new);
+        final SyslogListener l = new SyslogListener(settings, engine.ring(), counters,
+            detection.messageDecoders());
         listeners.add(l);
         final int port = l.start();
         final String transports = settings.sslContext != null ? "tls"

@@ -9,7 +9,6 @@ import io.vigie.engine.ring.TelemetryEvent;
 import io.vigie.engine.status.EngineCounters;
 import io.vigie.engine.status.ListenerCounters;
 import io.vigie.engine.status.RejectReason;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -128,8 +127,6 @@ class JournalCliTest {
     }
 
     @Test
-    @Tag("needs-integration")
-    @Disabled("enable after merge: needs the ingest decoders (AutoDetectDecoder)")
     void shouldRederiveFieldsWithTheStoredFormat() throws Exception {
         try (Engine engine = engine()) {
             engine.start();

@@ -2,7 +2,6 @@ package io.vigie.ops.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,8 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code replay} and {@code rules check} end to end (need the ingest decoders and the rule loader). */
-@Tag("needs-integration")
-@Disabled("enable after merge: needs ingest/rules implementations")
 @Timeout(120)
 class ReplayIT {
     private static final String RULE = String.join("\n",

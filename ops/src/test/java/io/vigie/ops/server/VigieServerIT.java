@@ -4,7 +4,6 @@ import io.vigie.engine.journal.AlertTailer;
 import io.vigie.engine.status.ListenerCounters;
 import io.vigie.ops.config.ConfigLoader;
 import io.vigie.ops.config.VigieConfig;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,8 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code serve} end to end: real TCP syslog in, bundled rules, alert in the journal, accounting in /metrics. */
-@Tag("needs-integration")
-@Disabled("enable after merge: needs ingest/rules implementations")
 @Timeout(120)
 class VigieServerIT {
     @TempDir

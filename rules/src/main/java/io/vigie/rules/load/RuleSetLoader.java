@@ -198,6 +198,25 @@ public final class RuleSetLoader {
                     }
                     continue;
                 }
+                if (io.vigie.rules.correlation.V1AggregationTranslator.isV1Aggregation(doc)) {
+                    // Sigma v1 "| count() by x > N" + timeframe: translated to a v2 base rule + correlation.
+                    final io.vigie.rules.correlation.V1AggregationTranslator.Result v1 =
+                        io.vigie.rules.correlation.V1AggregationTranslator.translate(doc);
+                    if (!v1.ok()) {
+                        statuses.add(new RuleStatus(src, id, title, RuleStatus.Kind.UNSUPPORTED,
+                            "sigma v1 aggregation not translatable to v2: " + v1.reason()));
+                        continue;
+                    }
+                    try {
+                        rules.add(compiler.compile(v1.baseRule(), src));
+                        statuses.add(new RuleStatus(src, id, title, RuleStatus.Kind.OK, null));
+                        correlations.add(new RawDocument(src + "#v2", v1.correlation()));
+                    } catch (RuleException e) {
+                        statuses.add(new RuleStatus(src, id, title,
+                            e.unsupported() ? RuleStatus.Kind.UNSUPPORTED : RuleStatus.Kind.INVALID, e.getMessage()));
+                    }
+                    continue;
+                }
                 try {
                     rules.add(compiler.compile(doc, src));
                     statuses.add(new RuleStatus(src, id, title, RuleStatus.Kind.OK, null));

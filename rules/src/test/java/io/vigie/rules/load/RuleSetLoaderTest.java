@@ -86,7 +86,10 @@ class RuleSetLoaderTest {
     @Test
     void shouldRefuseV1AggregationsAndUnknownConstructsWithReasons() {
         final String v1 = "sigma v1 aggregation: use a v2 correlation rule";
-        assertEquals(v1, only("title: t\ndetection: {s: {a: 1}, condition: 's | count() by b > 5'}\n").reason());
+        // A v1 count without timeframe has no v2 equivalent (unbounded window): refused with the translator's reason.
+        assertEquals("sigma v1 aggregation not translatable to v2: aggregation without timeframe (unbounded window) "
+            + "has no v2 equivalent",
+            only("title: t\ndetection: {s: {a: 1}, condition: 's | count() by b > 5'}\n").reason());
         assertEquals(v1, only("title: t\ndetection: {s: {a: 1}, timeframe: 5m, condition: s}\n").reason());
         assertEquals(v1, only("title: t\ndetection: {s: {a: 1}, t: {b: 2}, condition: s near t}\n").reason());
         assertEquals("time modifier 'hour' not supported",

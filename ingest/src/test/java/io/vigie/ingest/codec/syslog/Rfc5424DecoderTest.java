@@ -294,11 +294,12 @@ class Rfc5424DecoderTest {
 
     @Test
     void shouldHandCefMessagesToTheCefDecoder() {
-        // The CEF decoder here is the stub (declines without a reason): the line stays an accepted syslog event.
         final TelemetryEvent e = decode("<34>1 - h a - - - CEF:0|v|p|1|sig|name|5|src=1.2.3.4");
         assertEquals(0, e.rejectReason);
-        assertEquals("CEF:0|v|p|1|sig|name|5|src=1.2.3.4", e.get(Fields.MESSAGE));
-        assertFalse(e.has(Fields.SOURCE_IP) && e.get(Fields.SOURCE_IP).isEmpty());
+        assertEquals(io.vigie.engine.ring.EventFormat.CEF, e.format);
+        assertEquals("1.2.3.4", e.get(Fields.SOURCE_IP));
+        assertEquals("v", e.get(Fields.OBSERVER_VENDOR));
+        assertEquals("h", e.get(Fields.HOST_NAME));
     }
 
     private static byte[] concat(final byte[]... parts) throws java.io.IOException {
