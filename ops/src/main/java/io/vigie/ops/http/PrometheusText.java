@@ -17,8 +17,8 @@ import java.util.function.LongSupplier;
  * Renders the engine's counters in the Prometheus text exposition format 0.0.4, with the metric names of DESIGN.md
  * section 3. Reads counters while they move, so a scrape is not one atomic snapshot. Off the event path.
  *
- * <p>{@code vigie_events_persisted_total} has an unlabelled node total plus one series per listener (sum only the
- * labelled ones: {@code sum(vigie_events_persisted_total{listener!=""})}). Engine gauges
+ * <p>{@code vigie_events_persisted_total} has one series per listener, so that the accounting identity can be
+ * checked per listener; {@code sum(vigie_events_persisted_total)} is the node total. Engine gauges
  * registered with {@code EngineCounters.gauge("name{label=\"v\"}")} are exposed as {@code vigie_name{label="v"}}.
  */
 public final class PrometheusText {
@@ -51,7 +51,6 @@ public final class PrometheusText {
         header(b, "vigie_events_persisted_total", "counter",
             "Events appended to the raw journal: the node total (no label) and per listener "
                 + "(received = persisted + rejected + dropped).");
-        sample(b, "vigie_events_persisted_total", counters.persisted());
         for (final ListenerCounters l : listeners) {
             sample(b, "vigie_events_persisted_total", l.persisted(), "listener", l.name());
         }
