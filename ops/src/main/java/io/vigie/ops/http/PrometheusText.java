@@ -49,8 +49,7 @@ public final class PrometheusText {
             sample(b, "vigie_events_received_total", l.received(), "listener", l.name());
         }
         header(b, "vigie_events_persisted_total", "counter",
-            "Events appended to the raw journal: the node total (no label) and per listener "
-                + "(received = persisted + rejected + dropped).");
+            "Events appended to the raw journal, per listener (received = persisted + rejected + dropped).");
         for (final ListenerCounters l : listeners) {
             sample(b, "vigie_events_persisted_total", l.persisted(), "listener", l.name());
         }
