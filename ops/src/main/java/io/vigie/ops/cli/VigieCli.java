@@ -40,6 +40,10 @@ public final class VigieCli implements Callable<Integer> {
 
     /** Runs the CLI and exits with its code. */
     public static void main(final String[] args) {
+        // A SOC product must not phone home: Chronicle's usage analytics off before any Chronicle class loads
+        // (the artifact is also excluded from the build; this covers `java -jar vigie.jar` without the launcher).
+        System.setProperty("chronicle.analytics.disable", "true");
+        System.setProperty("chronicle.announcer.disable", "true");
         // Offline tools keep stderr for their own diagnostics and summaries: library INFO lines only for serve.
         if (args.length == 0 || !"serve".equals(args[0])) {
             if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
