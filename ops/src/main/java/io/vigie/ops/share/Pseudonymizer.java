@@ -164,13 +164,15 @@ public final class Pseudonymizer implements OutboundFilter {
         return scrubText(v);
     }
 
+    /** The longest configured field the path is, or ends with (so source.user.name wins over user.name). */
     private String configuredField(final String path) {
+        String best = null;
         for (final String f : fields) {
-            if (path.equals(f) || path.endsWith("." + f)) {
-                return f;
+            if ((path.equals(f) || path.endsWith("." + f)) && (best == null || f.length() > best.length())) {
+                best = f;
             }
         }
-        return null;
+        return best;
     }
 
     /** Replaces e-mail addresses and private-range IPv4 literals inside free text. */
