@@ -92,6 +92,19 @@ class StixMapperTest {
     }
 
     @Test
+    void theValidatorRejectsWhatTheSchemasForbid() throws Exception {
+        final Map<String, Object> ind = mapper.alertObjects(alert("a-3", Tlp.GREEN)).stream()
+            .filter(o -> "indicator".equals(o.get("type"))).findFirst().orElseThrow();
+        assertEquals(List.of(), schemas.validate("indicator", JSON.writeValueAsString(ind)));
+        final Map<String, Object> noPattern = new java.util.LinkedHashMap<>(ind);
+        noPattern.remove("pattern");
+        assertFalse(schemas.validate("indicator", JSON.writeValueAsString(noPattern)).isEmpty());
+        final Map<String, Object> noMillis = new java.util.LinkedHashMap<>(ind);
+        noMillis.put("created", "2023-11-14T22:13:20Z");
+        assertFalse(schemas.validate("indicator", JSON.writeValueAsString(noMillis)).isEmpty());
+    }
+
+    @Test
     void anAlertWithNoAttackerObservableYieldsNoAlertObject() {
         final Alert a = alert("a-2", Tlp.GREEN);
         a.group.clear();
