@@ -65,7 +65,7 @@ public final class ConfigLoader {
         }
         final YamlSection top = new YamlSection(root, "", label, env);
         top.allow("soc", "data_dir", "rules", "ingest", "http", "engine", "sharing", "federation", "field_mapping",
-            "placeholders", "decoders");
+            "placeholders", "decoders", "forward");
         final VigieConfig c = new VigieConfig();
 
         final YamlSection soc = top.section("soc").allow("id", "country", "sector");
@@ -80,13 +80,27 @@ public final class ConfigLoader {
         }
         c.rules = rules;
 
-        final YamlSection ingest = top.section("ingest").allow("syslog", "tls", "relp");
+        final YamlSection ingest = top.section("ingest").allow("syslog", "tls", "relp", "kafka");
         readSyslog(ingest.section("syslog"), c.ingest.syslog);
         readTls(ingest.section("tls"), c.ingest.tls, true);
         final YamlSection relp = ingest.section("relp").allow("enabled", "bind", "port");
         c.ingest.relp.enabled = relp.bool("enabled", c.ingest.relp.enabled);
         c.ingest.relp.bind = relp.string("bind", c.ingest.relp.bind);
         c.ingest.relp.port = relp.integer("port", c.ingest.relp.port, 0, 65_535);
+        final YamlSection kafka = ingest.section("kafka")
+            .allow("enabled", "bootstrap", "group_id", "topics", "format", "rebuild_window");
+        c.ingest.kafka.enabled = kafka.bool("enabled", c.ingest.kafka.enabled);
+        c.ingest.kafka.bootstrap = kafka.string("bootstrap", c.ingest.kafka.bootstrap);
+        c.ingest.kafka.groupId = kafka.string("group_id", c.ingest.kafka.groupId);
+        c.ingest.kafka.topics = new ArrayList<>(kafka.strings("topics", c.ingest.kafka.topics));
+        c.ingest.kafka.format = kafka.choice("format", c.ingest.kafka.format, "auto", "rfc5424", "rfc3164", "cef",
+            "json");
+        c.ingest.kafka.rebuildWindow = kafka.duration("rebuild_window", c.ingest.kafka.rebuildWindow);
+        final YamlSection forward = top.section("forward").allow("kafka");
+        final YamlSection kafkaOut = forward.section("kafka").allow("enabled", "bootstrap", "topic");
+        c.forward.kafka.enabled = kafkaOut.bool("enabled", c.forward.kafka.enabled);
+        c.forward.kafka.bootstrap = kafkaOut.string("bootstrap", c.forward.kafka.bootstrap);
+        c.forward.kafka.topic = kafkaOut.string("topic", c.forward.kafka.topic);
 
         final YamlSection http = top.section("http").allow("enabled", "bind", "port", "tls");
         c.http.enabled = http.bool("enabled", c.http.enabled);
@@ -155,18 +169,34 @@ public final class ConfigLoader {
     }
 
     private static void readSharing(final YamlSection s, final VigieConfig.Sharing out) {
-        s.allow("pseudonymize", "subscribers");
+        s.allow("pseudonymize", "subscribers", "collections", "taxii");
         final YamlSection p = s.section("pseudonymize").allow("key_file", "key_env", "fields");
         out.pseudonymize.key = p.secret("key");
         out.pseudonymize.fields = new ArrayList<>(p.strings("fields", out.pseudonymize.fields));
         for (final YamlSection sub : s.sections("subscribers")) {
-            sub.allow("name", "token_file", "token_env", "max_tlp");
+            sub.allow("name", "token_file", "token_env", "max_tlp", "cert", "collections");
             final VigieConfig.Subscriber x = new VigieConfig.Subscriber();
             x.name = sub.string("name", null);
             x.token = sub.secret("token");
             x.maxTlp = Tlp.parse(sub.choice("max_tlp", x.maxTlp, TLPS)).label();
+            x.cert = sub.string("cert", null);
+            x.collections = new ArrayList<>(sub.strings("collections", x.collections));
             out.subscribers.add(x);
         }
+        for (final YamlSection col : s.sections("collections")) {
+            col.allow("id", "title", "description", "tlp", "max_tlp", "audience");
+            final VigieConfig.Collection x = new VigieConfig.Collection();
+            x.id = col.string("id", null);
+            x.title = col.string("title", x.id);
+            x.description = col.string("description", null);
+            x.tlp = col.has("tlp") ? col.choice("tlp", null, TLPS) : null;
+            x.maxTlp = col.has("max_tlp") ? col.choice("max_tlp", null, TLPS) : null;
+            x.audience = new ArrayList<>(col.strings("audience", x.audience));
+            out.collections.add(x);
+        }
+        final YamlSection taxii = s.section("taxii").allow("api_root", "max_alerts");
+        out.taxii.apiRoot = taxii.string("api_root", out.taxii.apiRoot);
+        out.taxii.maxAlerts = taxii.integer("max_alerts", out.taxii.maxAlerts, 1, 10_000_000);
     }
 
     private static void readFederation(final YamlSection s, final VigieConfig.Federation out) {

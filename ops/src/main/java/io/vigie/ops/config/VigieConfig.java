@@ -30,6 +30,7 @@ public final class VigieConfig {
     /** Values of Sigma {@code %placeholder%} names. */
     public Map<String, List<String>> placeholders = new LinkedHashMap<>();
     public Decoders decoders = new Decoders();
+    public Forward forward = new Forward();
 
     /** {@code soc:} this node's identity. */
     public static final class Soc {
@@ -45,6 +46,31 @@ public final class VigieConfig {
         public Syslog syslog = new Syslog();
         public Tls tls = new Tls();
         public Relp relp = new Relp();
+        public Kafka kafka = new Kafka();
+    }
+
+    /** {@code ingest.kafka:} a Kafka consumer group (offsets committed after the raw journal append). */
+    public static final class Kafka {
+        public boolean enabled;
+        public String bootstrap = "127.0.0.1:9092";
+        public String groupId = "vigie";
+        public List<String> topics = new ArrayList<>(List.of("vigie-events"));
+        /** auto, rfc5424, rfc3164, cef or json. */
+        public String format = "auto";
+        /** Seek-back on partition assignment to rebuild correlation state (0 = off). */
+        public Duration rebuildWindow = Duration.ZERO;
+    }
+
+    /** {@code forward:} alerts out to other systems. */
+    public static final class Forward {
+        public KafkaOut kafka = new KafkaOut();
+    }
+
+    /** {@code forward.kafka:} alerts to a Kafka topic, keyed by rule and group. */
+    public static final class KafkaOut {
+        public boolean enabled;
+        public String bootstrap = "127.0.0.1:9092";
+        public String topic = "vigie-alerts";
     }
 
     /** {@code ingest.syslog:} plain syslog over UDP and TCP on one port. */
@@ -113,21 +139,49 @@ public final class VigieConfig {
     public static final class Sharing {
         public Pseudonymize pseudonymize = new Pseudonymize();
         public List<Subscriber> subscribers = new ArrayList<>();
+        /** TAXII collections (one per sharing audience or per TLP); none = no TAXII server. */
+        public List<Collection> collections = new ArrayList<>();
+        public Taxii taxii = new Taxii();
+    }
+
+    /** One entry of {@code sharing.collections}: a TAXII collection and the labels it releases. */
+    public static final class Collection {
+        /** UUID (required). */
+        public String id;
+        public String title;
+        public String description;
+        /** Exactly this TLP label, or null (then {@link #maxTlp}). */
+        public String tlp;
+        /** Every label up to this one, or null (then {@link #tlp}). */
+        public String maxTlp;
+        /** Subscriber names allowed (empty = anyone whose TLP allows). */
+        public List<String> audience = new ArrayList<>();
+    }
+
+    /** {@code sharing.taxii:} the TAXII 2.1 server. */
+    public static final class Taxii {
+        public String apiRoot = "vigie";
+        public int maxAlerts = 100_000;
     }
 
     /** {@code sharing.pseudonymize:} HMAC-SHA256 pseudonymization of personal data in shared indicators. */
     public static final class Pseudonymize {
         /** The per-federation key, or null when pseudonymization is not configured. */
         public Secret key;
-        public List<String> fields = new ArrayList<>(List.of("user.name", "destination.ip", "host.name"));
+        public List<String> fields = new ArrayList<>(List.of("user.name", "source.user.name",
+            "destination.user.name", "host.name", "source.ip", "destination.ip"));
     }
 
     /** One entry of {@code sharing.subscribers}. */
     public static final class Subscriber {
         public String name;
         public Secret token;
-        /** Most restrictive TLP label this subscriber may receive. */
+        /** Most permissive TLP label this subscriber may receive (RED never leaves the SOC). */
         public String maxTlp = "clear";
+        /** Client certificate: subject CN/SAN or {@code sha256:<hex>} fingerprint, or null. */
+        public String cert;
+        /** Collection ids it may read (empty = every collection its TLP allows). */
+        public List<String> collections = new ArrayList<>();
     }
 
     /** {@code federation:} peers and corroboration (parsed; consumed by federation). */

@@ -35,6 +35,9 @@ public final class VigieServer implements AutoCloseable {
     private final Map<String, String> addresses = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<SyslogListener> listeners = new ArrayList<>();
     private SigmaDetectorFactory detectors;
+    private io.vigie.ops.feed.taxii.TaxiiServer taxii;
+    private io.vigie.ingest.transport.kafka.KafkaSource kafkaSource;
+    private io.vigie.ops.feed.kafka.KafkaAlertSink kafkaAlerts;
     private DetectionSetup detection;
     private Engine engine;
     private HttpServer http;
@@ -65,7 +68,13 @@ public final class VigieServer implements AutoCloseable {
             config.rules.isEmpty() ? "bundled" : config.rules, counts[0], counts[1], counts[2]);
 
         detectors = detection.factory();
-        engine = new Engine(Settings.engine(config, config.dataDir, detectors), counters);
+        io.vigie.engine.detect.DetectorFactory engineDetectors = detectors;
+        if (config.ingest.kafka.enabled) {
+            // Events re-read to rebuild correlation state of a moved partition update state but raise no alert.
+            engineDetectors = new io.vigie.ops.scale.RebuildSuppression(detectors, counters.listener(
+                io.vigie.ingest.transport.kafka.KafkaSource.rebuildListenerName("kafka")).id());
+        }
+        engine = new Engine(Settings.engine(config, config.dataDir, engineDetectors), counters);
         engine.start();
         try {
             if (config.ingest.syslog.enabled) {
@@ -78,7 +87,9 @@ public final class VigieServer implements AutoCloseable {
             if (config.ingest.relp.enabled) {
                 LOG.warn("relp is configured but not served by this build, port={}", config.ingest.relp.port);
             }
+            startKafka();
             if (config.http.enabled) {
+                startTaxii();
                 new StatusEndpoints(counters, engine::remainingCapacity, () -> new LinkedHashMap<>(addresses))
                     .register(router);
                 http = new HttpServer(config.http.bind, config.http.port, router,
@@ -90,6 +101,67 @@ public final class VigieServer implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    private void startKafka() {
+        if (config.ingest.kafka.enabled) {
+            final io.vigie.ingest.transport.kafka.KafkaSettings k = new io.vigie.ingest.transport.kafka.KafkaSettings();
+            k.bootstrap = config.ingest.kafka.bootstrap;
+            k.groupId = config.ingest.kafka.groupId;
+            k.topics = config.ingest.kafka.topics;
+            k.format = io.vigie.engine.ring.EventFormat.parse(config.ingest.kafka.format);
+            k.decoder = Settings.decoder(config);
+            k.rebuildWindow = config.ingest.kafka.rebuildWindow;
+            kafkaSource = new io.vigie.ingest.transport.kafka.KafkaSource(k, engine,
+                () -> new io.vigie.ingest.codec.AutoDetectDecoder(k.format, k.decoder,
+                    detection.messageDecoders().get()));
+            kafkaSource.start();
+            addresses.put("kafka", "consumer " + k.bootstrap + " " + k.topics);
+        }
+        if (config.forward.kafka.enabled) {
+            final io.vigie.ops.feed.kafka.KafkaAlertSink.Settings o = new io.vigie.ops.feed.kafka.KafkaAlertSink.Settings();
+            o.bootstrap = config.forward.kafka.bootstrap;
+            o.topic = config.forward.kafka.topic;
+            kafkaAlerts = new io.vigie.ops.feed.kafka.KafkaAlertSink(o, config.dataDir.resolve("alerts"),
+                config.dataDir.resolve("feeds").resolve("kafka-alerts.position"));
+            try {
+                kafkaAlerts.start();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("kafka alert sink: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void startTaxii() {
+        final VigieConfig.Sharing sharing = config.sharing;
+        if (sharing.subscribers.isEmpty() || sharing.collections.isEmpty()) {
+            return;
+        }
+        final List<io.vigie.ops.share.ConfiguredSubscribers.Spec> specs = new ArrayList<>();
+        for (final VigieConfig.Subscriber s : sharing.subscribers) {
+            specs.add(new io.vigie.ops.share.ConfiguredSubscribers.Spec(s.name,
+                s.token == null ? null : s.token.value(), s.cert, io.vigie.engine.alert.Tlp.parse(s.maxTlp),
+                s.collections));
+        }
+        final VigieConfig.Pseudonymize pz = sharing.pseudonymize;
+        final io.vigie.ops.share.OutboundFilter filter = pz.key == null ? io.vigie.ops.share.OutboundFilter.NONE
+            : new io.vigie.ops.share.Pseudonymizer(
+                pz.key.value().getBytes(java.nio.charset.StandardCharsets.UTF_8), pz.fields);
+        final List<io.vigie.ops.feed.taxii.TaxiiCollection> cols = new ArrayList<>();
+        for (final VigieConfig.Collection c : sharing.collections) {
+            cols.add(io.vigie.ops.feed.taxii.TaxiiCollection.of(c.id, c.title, c.description, c.tlp, c.maxTlp,
+                c.audience));
+        }
+        final io.vigie.ops.feed.taxii.TaxiiServer.Options o = new io.vigie.ops.feed.taxii.TaxiiServer.Options();
+        o.apiRoot = sharing.taxii.apiRoot;
+        taxii = new io.vigie.ops.feed.taxii.TaxiiServer(
+            new io.vigie.ops.feed.taxii.AlertIndex(config.dataDir.resolve("alerts"), sharing.taxii.maxAlerts, 50),
+            new io.vigie.ops.share.ConfiguredSubscribers(specs),
+            new io.vigie.ops.feed.stix.StixMapper(config.soc.id,
+                config.soc.sector == null ? List.of() : List.of(config.soc.sector), config.soc.country, filter),
+            cols, o).start();
+        taxii.register(router);
+        addresses.put("taxii", "/taxii2/ (" + cols.size() + " collections)");
     }
 
     private int startListener(final ListenerSettings settings) throws InterruptedException {
@@ -164,14 +236,23 @@ public final class VigieServer implements AutoCloseable {
                 LOG.warn("listener close failed, error={}", e.toString());
             }
         }
+        if (kafkaSource != null) {
+            kafkaSource.close();
+        }
         if (engine != null) {
             engine.close();
             for (final var l : counters.listeners()) {
                 LOG.info("final counts, {}", l);
             }
         }
+        if (kafkaAlerts != null) {
+            kafkaAlerts.close();
+        }
         if (http != null) {
             http.close();
+        }
+        if (taxii != null) {
+            taxii.index().close();
         }
     }
 }
