@@ -300,7 +300,14 @@ public final class AlertStream implements AutoCloseable {
                         release(sub);
                         continue;
                     }
-                    work += pump(sub, now);
+                    try {
+                        work += pump(sub, now);
+                    } catch (RuntimeException e) {
+                        LOG.debug("stream subscriber failed, peer={}, error={}", sub.ch.remoteAddress(), e.toString());
+                        subs.remove(i);
+                        release(sub);
+                        sub.ch.close();
+                    }
                 }
                 if (work == 0) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(settings.idleSleepMs));
@@ -310,8 +317,12 @@ public final class AlertStream implements AutoCloseable {
             LOG.error("alert stream reader failed, error={}", e.toString(), e);
         } finally {
             for (final Sub sub : subs) {
-                sub.ch.close();
                 release(sub);
+                try {
+                    sub.ch.close();
+                } catch (RuntimeException e) {
+                    LOG.debug("stream subscriber close failed, error={}", e.toString());
+                }
             }
             if (headCursor != null) {
                 headCursor.close();
