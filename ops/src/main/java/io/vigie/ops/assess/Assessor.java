@@ -100,6 +100,8 @@ public final class Assessor implements AlertEnricher, AutoCloseable {
         long count;
         long lastSeenNanos;
         double peakPerMinute;
+        /** Firings of the rule before this incident's first alert, within the rarity window. */
+        int priorFirings;
     }
 
     private final AssessmentSettings settings;
@@ -174,7 +176,16 @@ public final class Assessor implements AlertEnricher, AutoCloseable {
     public Map<String, Object> assess(final Alert alert) {
         final Map<String, Set<String>> fields = evidence(alert);
         final Seen previous = remember(alert);
-        final int priorFirings = previous == null ? recordFiring(alert) : priorFirings(alert.ruleId);
+        final int priorFirings;
+        if (previous == null) {
+            priorFirings = recordFiring(alert);
+            final Seen now = seen.get(key(alert));
+            if (now != null) {
+                now.priorFirings = priorFirings;
+            }
+        } else {
+            priorFirings = previous.priorFirings;
+        }
 
         final Map<String, Criterion> c = new LinkedHashMap<>();
         c.put("scope", scope(alert, settings));
@@ -445,6 +456,7 @@ public final class Assessor implements AlertEnricher, AutoCloseable {
             before.count = s.count;
             before.lastSeenNanos = s.lastSeenNanos;
             before.peakPerMinute = s.peakPerMinute;
+            before.priorFirings = s.priorFirings;
             final long dc = a.count - s.count;
             final long dt = Math.max(60L, (a.lastSeenNanos - s.lastSeenNanos) / 1_000_000_000L);
             if (dc > 0) {
