@@ -92,7 +92,7 @@ class AlertStreamIT {
         final AlertStream.Settings s = new AlertStream.Settings();
         s.maxPendingEvents = 32;
         s.maxPendingBytes = 64 * 1024;
-        s.stallTimeoutMs = 2000;
+        s.stallTimeoutMs = 3000;
         s.noticeGraceMs = 60_000;
         final int n = 3000;
         final String pad = "x".repeat(4096);
