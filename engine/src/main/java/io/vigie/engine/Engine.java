@@ -12,6 +12,7 @@ import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
 import io.vigie.engine.alert.Alert;
+import io.vigie.engine.detect.AlertEnricher;
 import io.vigie.engine.detect.DetectorFactory;
 import io.vigie.engine.internal.AlertWorker;
 import io.vigie.engine.internal.DetectionWorker;
@@ -74,6 +75,8 @@ public final class Engine implements AutoCloseable {
         public long quarantineMaxBytes = 256L * 1024 * 1024;
         /** Alert ring slots (power of two). */
         public int alertRingSize = 4096;
+        /** Runs on each alert just before it is serialised and journaled (assessment); null = none. */
+        public AlertEnricher alertEnricher;
 
         /** Fills defaults and checks ranges. */
         public Configuration validate() {
@@ -121,7 +124,8 @@ public final class Engine implements AutoCloseable {
         this.alertRing = RingBuffer.createMultiProducer(AlertWorker.AlertSlot::new, config.alertRingSize,
             new BlockingWaitStrategy());
 
-        final AlertWorker alertWorker = new AlertWorker(alertAppender, counters, alertListeners);
+        final AlertWorker alertWorker = new AlertWorker(alertAppender, counters, alertListeners,
+            config.alertEnricher);
         final BatchEventProcessor<AlertWorker.AlertSlot> alertProcessor =
             new BatchEventProcessorBuilder().build(alertRing, alertRing.newBarrier(), alertWorker);
         alertProcessor.setExceptionHandler(exceptions.forAlerts());

@@ -4,6 +4,7 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import io.vigie.engine.alert.Alert;
 import io.vigie.engine.alert.AlertJson;
+import io.vigie.engine.detect.AlertEnricher;
 import io.vigie.engine.journal.AlertAppender;
 import io.vigie.engine.status.EngineCounters;
 import org.slf4j.Logger;
@@ -27,12 +28,20 @@ public final class AlertWorker implements EventHandler<AlertWorker.AlertSlot> {
     private final AlertAppender appender;
     private final EngineCounters counters;
     private final List<Consumer<Alert>> listeners;
+    private final AlertEnricher enricher;
 
     public AlertWorker(final AlertAppender appender, final EngineCounters counters,
                        final List<Consumer<Alert>> listeners) {
+        this(appender, counters, listeners, null);
+    }
+
+    /** As above, with an enricher run on each alert before it is serialised (null = none). */
+    public AlertWorker(final AlertAppender appender, final EngineCounters counters,
+                       final List<Consumer<Alert>> listeners, final AlertEnricher enricher) {
         this.appender = appender;
         this.counters = counters;
         this.listeners = listeners;
+        this.enricher = enricher;
     }
 
     /** Publishes an alert, waiting for a slot when the ring is full (alerts are never dropped). */
@@ -50,6 +59,14 @@ public final class AlertWorker implements EventHandler<AlertWorker.AlertSlot> {
         final Alert alert = slot.alert;
         slot.alert = null;
         if (alert != null) {
+            if (enricher != null) {
+                try {
+                    enricher.enrich(alert);
+                } catch (RuntimeException e) {
+                    LOG.warn("alert enricher failed, enricher={}, rule={}, error={}", enricher, alert.ruleId,
+                        e.toString());
+                }
+            }
             alert.position = appender.append(AlertJson.toBytes(alert));
             counters.onAlert(alert.levelIndex());
             for (final Consumer<Alert> l : listeners) {
