@@ -65,7 +65,7 @@ public final class ConfigLoader {
         }
         final YamlSection top = new YamlSection(root, "", label, env);
         top.allow("soc", "data_dir", "rules", "ingest", "http", "engine", "sharing", "federation", "field_mapping",
-            "placeholders", "decoders", "forward");
+            "placeholders", "decoders", "forward", "assessment", "stream");
         final VigieConfig c = new VigieConfig();
 
         final YamlSection soc = top.section("soc").allow("id", "country", "sector");
@@ -96,7 +96,47 @@ public final class ConfigLoader {
         c.ingest.kafka.format = kafka.choice("format", c.ingest.kafka.format, "auto", "rfc5424", "rfc3164", "cef",
             "json");
         c.ingest.kafka.rebuildWindow = kafka.duration("rebuild_window", c.ingest.kafka.rebuildWindow);
-        final YamlSection forward = top.section("forward").allow("kafka");
+        final YamlSection forward = top.section("forward").allow("kafka", "cef");
+        final YamlSection cef = forward.section("cef").allow("enabled", "host", "port", "tls", "max_tlp", "facility",
+            "start_at");
+        final VigieConfig.CefForward cf = c.forward.cef;
+        cf.enabled = cef.bool("enabled", cf.enabled);
+        cf.host = cef.string("host", cf.host);
+        cf.port = cef.integer("port", cf.port, 1, 65_535);
+        cf.maxTlp = Tlp.parse(cef.choice("max_tlp", cf.maxTlp, TLPS)).label();
+        cf.facility = cef.integer("facility", cf.facility, 0, 23);
+        cf.startAt = cef.choice("start_at", cf.startAt, "end", "start");
+        final YamlSection cefTls = cef.section("tls").allow("enabled", "ca", "cert", "key", "server_name");
+        cf.tls = cefTls.bool("enabled", cf.tls);
+        cf.ca = cefTls.path("ca", cf.ca);
+        cf.cert = cefTls.path("cert", cf.cert);
+        cf.key = cefTls.path("key", cf.key);
+        cf.serverName = cefTls.string("server_name", cf.serverName);
+        final YamlSection assess = top.section("assessment").allow("weights", "thresholds", "assets",
+            "default_criticality", "rarity_window_hours");
+        if (assess.section("weights").node() != null) {
+            c.assessment.weights = assess.stringMap("weights");
+        }
+        if (assess.section("thresholds").node() != null) {
+            c.assessment.thresholds = assess.stringMap("thresholds");
+        }
+        for (final YamlSection a : assess.sections("assets")) {
+            a.allow("match", "criticality");
+            final VigieConfig.Asset x = new VigieConfig.Asset();
+            x.match = a.string("match", null);
+            x.criticality = a.integer("criticality", 0, 0, 5);
+            c.assessment.assets.add(x);
+        }
+        c.assessment.defaultCriticality = assess.integer("default_criticality", c.assessment.defaultCriticality, 0, 5);
+        c.assessment.rarityWindowHours = assess.integer("rarity_window_hours", c.assessment.rarityWindowHours, 1, 168);
+        final YamlSection stream = top.section("stream").allow("max_pending_events", "max_pending_bytes",
+            "stall_timeout", "heartbeat", "max_subscribers");
+        c.stream.maxPendingEvents = stream.integer("max_pending_events", c.stream.maxPendingEvents, 1, 1_000_000);
+        c.stream.maxPendingBytes = stream.longValue("max_pending_bytes", c.stream.maxPendingBytes, 1024,
+            Long.MAX_VALUE);
+        c.stream.stallTimeout = stream.duration("stall_timeout", c.stream.stallTimeout);
+        c.stream.heartbeat = stream.duration("heartbeat", c.stream.heartbeat);
+        c.stream.maxSubscribers = stream.integer("max_subscribers", c.stream.maxSubscribers, 1, 100_000);
         final YamlSection kafkaOut = forward.section("kafka").allow("enabled", "bootstrap", "topic");
         c.forward.kafka.enabled = kafkaOut.bool("enabled", c.forward.kafka.enabled);
         c.forward.kafka.bootstrap = kafkaOut.string("bootstrap", c.forward.kafka.bootstrap);

@@ -31,6 +31,34 @@ public final class VigieConfig {
     public Map<String, List<String>> placeholders = new LinkedHashMap<>();
     public Decoders decoders = new Decoders();
     public Forward forward = new Forward();
+    public Assessment assessment = new Assessment();
+    public Stream stream = new Stream();
+
+    /** {@code assessment:} the EU toolbox criteria computed for every alert (see io.vigie.ops.assess.Assessor). */
+    public static final class Assessment {
+        /** Criterion weights (scope, scale, duration, intensity, complexity, sophistication, impact), text values. */
+        public Map<String, String> weights = new LinkedHashMap<>();
+        /** Score thresholds (medium, high, critical), text values. */
+        public Map<String, String> thresholds = new LinkedHashMap<>();
+        public List<Asset> assets = new ArrayList<>();
+        public int defaultCriticality = 1;
+        public int rarityWindowHours = 24;
+    }
+
+    /** One entry of {@code assessment.assets}: a host name, IP or CIDR and its criticality 0-5. */
+    public static final class Asset {
+        public String match;
+        public int criticality;
+    }
+
+    /** {@code stream:} the live alert stream (Server-Sent Events). */
+    public static final class Stream {
+        public int maxPendingEvents = 1024;
+        public long maxPendingBytes = 4L * 1024 * 1024;
+        public Duration stallTimeout = Duration.ofSeconds(30);
+        public Duration heartbeat = Duration.ofSeconds(15);
+        public int maxSubscribers = 256;
+    }
 
     /** {@code soc:} this node's identity. */
     public static final class Soc {
@@ -64,6 +92,25 @@ public final class VigieConfig {
     /** {@code forward:} alerts out to other systems. */
     public static final class Forward {
         public KafkaOut kafka = new KafkaOut();
+        public CefForward cef = new CefForward();
+    }
+
+    /** {@code forward.cef:} alerts as CEF over syslog (TCP, octet-counted; optional TLS) to another SIEM. */
+    public static final class CefForward {
+        public boolean enabled;
+        public String host = "127.0.0.1";
+        public int port = 514;
+        public boolean tls;
+        /** CA bundle of the receiver (null = the JDK trust store). */
+        public Path ca;
+        public Path cert;
+        public Path key;
+        public String serverName;
+        /** Most permissive label forwarded (red only for a SIEM inside the SOC). */
+        public String maxTlp = "amber";
+        public int facility = 16;
+        /** end | start: where to begin when there is no saved position. */
+        public String startAt = "end";
     }
 
     /** {@code forward.kafka:} alerts to a Kafka topic, keyed by rule and group. */

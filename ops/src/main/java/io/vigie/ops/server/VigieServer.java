@@ -36,6 +36,12 @@ public final class VigieServer implements AutoCloseable {
     private final List<SyslogListener> listeners = new ArrayList<>();
     private SigmaDetectorFactory detectors;
     private io.vigie.ops.feed.taxii.TaxiiServer taxii;
+    private io.vigie.ops.assess.Assessor assessor;
+    private io.vigie.ops.feed.stream.AlertStream alertStream;
+    private io.vigie.ops.feed.stream.AlertQuery alertQuery;
+    private io.vigie.ops.feed.forward.CefForwarder cef;
+    private io.vigie.ops.share.Subscribers subscribers;
+    private io.vigie.ops.share.OutboundFilter outboundFilter = io.vigie.ops.share.OutboundFilter.NONE;
     private io.vigie.ingest.transport.kafka.KafkaSource kafkaSource;
     private io.vigie.ops.feed.kafka.KafkaAlertSink kafkaAlerts;
     private DetectionSetup detection;
@@ -74,8 +80,12 @@ public final class VigieServer implements AutoCloseable {
             engineDetectors = new io.vigie.ops.scale.RebuildSuppression(detectors, counters.listener(
                 io.vigie.ingest.transport.kafka.KafkaSource.rebuildListenerName("kafka")).id());
         }
-        engine = new Engine(Settings.engine(config, config.dataDir, engineDetectors), counters);
+        assessor = new io.vigie.ops.assess.Assessor(assessmentSettings(), counters);
+        final Engine.Configuration engineConfig = Settings.engine(config, config.dataDir, engineDetectors);
+        engineConfig.alertEnricher = assessor;
+        engine = new Engine(engineConfig, counters);
         engine.start();
+        assessor.start();
         try {
             if (config.ingest.syslog.enabled) {
                 syslogPort = startListener(Settings.syslog(config));
@@ -88,8 +98,11 @@ public final class VigieServer implements AutoCloseable {
                 LOG.warn("relp is configured but not served by this build, port={}", config.ingest.relp.port);
             }
             startKafka();
+            startSharing();
+            startCefForward();
             if (config.http.enabled) {
                 startTaxii();
+                startStream();
                 new StatusEndpoints(counters, engine::remainingCapacity, () -> new LinkedHashMap<>(addresses))
                     .register(router);
                 http = new HttpServer(config.http.bind, config.http.port, router,
@@ -132,21 +145,50 @@ public final class VigieServer implements AutoCloseable {
         }
     }
 
-    private void startTaxii() {
-        final VigieConfig.Sharing sharing = config.sharing;
-        if (sharing.subscribers.isEmpty() || sharing.collections.isEmpty()) {
-            return;
+    private io.vigie.ops.assess.AssessmentSettings assessmentSettings() {
+        final io.vigie.ops.assess.AssessmentSettings as = new io.vigie.ops.assess.AssessmentSettings();
+        as.soc = config.soc.id;
+        as.country = config.soc.country;
+        as.sector = config.soc.sector;
+        try {
+            if (!config.assessment.weights.isEmpty()) {
+                as.weights = io.vigie.ops.assess.AssessmentSettings.parseWeights(config.assessment.weights);
+            }
+            if (!config.assessment.thresholds.isEmpty()) {
+                as.thresholds = io.vigie.ops.assess.AssessmentSettings.parseThresholds(config.assessment.thresholds);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new io.vigie.ops.config.ConfigException("assessment: " + e.getMessage());
         }
+        for (final VigieConfig.Asset x : config.assessment.assets) {
+            as.assets.add(new io.vigie.ops.assess.AssessmentSettings.Asset(x.match, x.criticality));
+        }
+        as.defaultCriticality = config.assessment.defaultCriticality;
+        as.rarityWindowHours = config.assessment.rarityWindowHours;
+        return as;
+    }
+
+    /** Subscribers and the outbound filter, shared by every feed (TAXII, stream, query, CEF forward). */
+    private void startSharing() {
+        final VigieConfig.Sharing sharing = config.sharing;
         final List<io.vigie.ops.share.ConfiguredSubscribers.Spec> specs = new ArrayList<>();
         for (final VigieConfig.Subscriber s : sharing.subscribers) {
             specs.add(new io.vigie.ops.share.ConfiguredSubscribers.Spec(s.name,
                 s.token == null ? null : s.token.value(), s.cert, io.vigie.engine.alert.Tlp.parse(s.maxTlp),
                 s.collections));
         }
+        subscribers = new io.vigie.ops.share.ConfiguredSubscribers(specs);
         final VigieConfig.Pseudonymize pz = sharing.pseudonymize;
-        final io.vigie.ops.share.OutboundFilter filter = pz.key == null ? io.vigie.ops.share.OutboundFilter.NONE
+        outboundFilter = pz.key == null ? io.vigie.ops.share.OutboundFilter.NONE
             : new io.vigie.ops.share.Pseudonymizer(
                 pz.key.value().getBytes(java.nio.charset.StandardCharsets.UTF_8), pz.fields);
+    }
+
+    private void startTaxii() {
+        final VigieConfig.Sharing sharing = config.sharing;
+        if (sharing.subscribers.isEmpty() || sharing.collections.isEmpty()) {
+            return;
+        }
         final List<io.vigie.ops.feed.taxii.TaxiiCollection> cols = new ArrayList<>();
         for (final VigieConfig.Collection c : sharing.collections) {
             cols.add(io.vigie.ops.feed.taxii.TaxiiCollection.of(c.id, c.title, c.description, c.tlp, c.maxTlp,
@@ -156,12 +198,59 @@ public final class VigieServer implements AutoCloseable {
         o.apiRoot = sharing.taxii.apiRoot;
         taxii = new io.vigie.ops.feed.taxii.TaxiiServer(
             new io.vigie.ops.feed.taxii.AlertIndex(config.dataDir.resolve("alerts"), sharing.taxii.maxAlerts, 50),
-            new io.vigie.ops.share.ConfiguredSubscribers(specs),
+            subscribers,
             new io.vigie.ops.feed.stix.StixMapper(config.soc.id,
-                config.soc.sector == null ? List.of() : List.of(config.soc.sector), config.soc.country, filter),
+                config.soc.sector == null ? List.of() : List.of(config.soc.sector), config.soc.country,
+                outboundFilter),
             cols, o).start();
         taxii.register(router);
         addresses.put("taxii", "/taxii2/ (" + cols.size() + " collections)");
+    }
+
+    private void startStream() {
+        final java.nio.file.Path alertDir = config.dataDir.resolve("alerts");
+        final io.vigie.ops.feed.stream.AlertStream.Settings ss = new io.vigie.ops.feed.stream.AlertStream.Settings();
+        ss.maxPendingEvents = config.stream.maxPendingEvents;
+        ss.maxPendingBytes = config.stream.maxPendingBytes;
+        ss.stallTimeoutMs = config.stream.stallTimeout.toMillis();
+        ss.heartbeatSeconds = (int) Math.max(1, config.stream.heartbeat.toSeconds());
+        ss.maxSubscribers = config.stream.maxSubscribers;
+        alertStream = new io.vigie.ops.feed.stream.AlertStream(alertDir, subscribers, outboundFilter, ss);
+        alertStream.register(router);
+        alertQuery = new io.vigie.ops.feed.stream.AlertQuery(alertDir, subscribers, outboundFilter);
+        alertQuery.register(router);
+        alertStream.start();
+        final io.vigie.ops.feed.stream.AlertStream stream = alertStream;
+        engine.addAlertListener(a -> stream.wake());
+    }
+
+    private void startCefForward() {
+        final VigieConfig.CefForward c = config.forward.cef;
+        if (!c.enabled) {
+            return;
+        }
+        final io.vigie.ops.feed.forward.CefForwarder.Settings fs = new io.vigie.ops.feed.forward.CefForwarder.Settings();
+        fs.host = c.host;
+        fs.port = c.port;
+        fs.tls = c.tls;
+        fs.caFile = c.ca;
+        fs.certFile = c.cert;
+        fs.keyFile = c.key;
+        fs.serverName = c.serverName;
+        fs.maxTlp = io.vigie.engine.alert.Tlp.parse(c.maxTlp);
+        fs.hostname = config.soc.id;
+        fs.facility = c.facility;
+        fs.startAt = c.startAt;
+        cef = new io.vigie.ops.feed.forward.CefForwarder(config.dataDir.resolve("alerts"),
+            config.dataDir.resolve("forward"), fs, outboundFilter, io.vigie.ops.cli.VigieCli.version());
+        try {
+            cef.start();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new io.vigie.ops.config.ConfigException("forward.cef.tls: " + e.getMessage(), e);
+        }
+        final io.vigie.ops.feed.forward.CefForwarder forwarder = cef;
+        engine.addAlertListener(a -> forwarder.wake());
+        addresses.put("forward.cef", c.host + ":" + c.port + (c.tls ? " tls" : ""));
     }
 
     private int startListener(final ListenerSettings settings) throws InterruptedException {
@@ -248,8 +337,20 @@ public final class VigieServer implements AutoCloseable {
         if (kafkaAlerts != null) {
             kafkaAlerts.close();
         }
+        if (cef != null) {
+            cef.close();
+        }
+        if (alertStream != null) {
+            alertStream.close();
+        }
+        if (alertQuery != null) {
+            alertQuery.close();
+        }
         if (http != null) {
             http.close();
+        }
+        if (assessor != null) {
+            assessor.close();
         }
         if (taxii != null) {
             taxii.index().close();
