@@ -217,6 +217,18 @@ public final class CorrelationEngine implements CorrelationHook {
         }
     }
 
+    @Override
+    public void rebinding(final CorrelationSet next) {
+        // Base-rule indexes of the old Sigma set mean nothing in the new one: forget them before re-binding.
+        wanted.clear();
+        Arrays.fill(ruleFeeds, null);
+        Arrays.fill(ruleSuppressed, false);
+        if (next != null && next != set) {
+            pending = null;
+            rebind(next);
+        }
+    }
+
     /** Hands a new set to the worker; it is adopted by {@link #rebind} at the next {@link #onBatchEnd}. Any thread. */
     public void offer(final CorrelationSet newSet) {
         pending = newSet;
