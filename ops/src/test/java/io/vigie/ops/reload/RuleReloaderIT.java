@@ -58,8 +58,19 @@ class RuleReloaderIT {
         }
     }
 
-    private static String rules(final String markerTitle, final String changedTimespan) {
-        return String.join("\n",
+    /** The rule file; {@code v >= 2} puts a new rule first, so every rule index moves on reload. */
+    private static String rules(final int v, final String markerTitle, final String changedTimespan) {
+        final String first = v < 2 ? "" : String.join("\n",
+            "title: a rule new in v2",
+            "id: 0d6c2b8a-5e4f-4a31-9b07-c8e1f2a3b4d5",
+            "logsource: {product: linux, service: sshd}",
+            "detection:",
+            "  keywords: ['vigie-never-seen']",
+            "  condition: keywords",
+            "level: low",
+            "---",
+            "");
+        return first + String.join("\n",
             "title: " + markerTitle,
             "id: " + MARKER_ID,
             "logsource: {product: linux, service: sshd}",
@@ -152,7 +163,7 @@ class RuleReloaderIT {
     void shouldSwapMidStreamKeepUnchangedWindowsAndRefuseInvalidSets() throws Exception {
         final Path ruleDir = Files.createDirectories(dir.resolve("rules"));
         final Path ruleFile = ruleDir.resolve("test.yml");
-        Files.write(ruleFile, rules("marker v1", "10m").getBytes(StandardCharsets.UTF_8));
+        Files.write(ruleFile, rules(1, "marker v1", "10m").getBytes(StandardCharsets.UTF_8));
         final Path feed = dir.resolve("feed.txt");
         Files.write(feed, "10.0.0.9\n".getBytes(StandardCharsets.UTF_8));
 
@@ -194,13 +205,13 @@ class RuleReloaderIT {
             final Path p2a = write("p2a.log", markers("10:01:00", 1000, 3000));
             final Path p2b = write("p2b.log", markers("10:02:00", 5000, 3000));
             source.replay(List.of(p2a));
-            Files.write(ruleFile, rules("marker v2", "20m").getBytes(StandardCharsets.UTF_8));
+            Files.write(ruleFile, rules(2, "marker v2", "20m").getBytes(StandardCharsets.UTF_8));
             Files.write(feed, "10.0.0.8\n10.0.0.7\n".getBytes(StandardCharsets.UTF_8));
             final HttpResponse<String> ok = post(port);
             assertEquals(200, ok.statusCode(), ok.body());
             assertTrue(ok.body().contains("\"applied\":true"), ok.body());
-            assertTrue(ok.body().contains("\"ok\":5,\"unsupported\":0,\"invalid\":0"), ok.body());
-            assertEquals(5, counters.gauge(RuleLoading.GAUGE_OK).get());
+            assertTrue(ok.body().contains("\"ok\":6,\"unsupported\":0,\"invalid\":0"), ok.body());
+            assertEquals(6, counters.gauge(RuleLoading.GAUGE_OK).get());
             source.replay(List.of(p2b));
             assertTrue(engine.drain(60, TimeUnit.SECONDS));
             assertEquals(1, detection.factory().adoptedGeneration(), "both workers adopted the new set");
@@ -220,13 +231,13 @@ class RuleReloaderIT {
             assertTrue(engine.drain(60, TimeUnit.SECONDS));
 
             // Phase 4: an invalid reload is refused; the v2 rules keep running.
-            Files.write(ruleFile, (rules("marker v3", "30m") + INVALID).getBytes(StandardCharsets.UTF_8));
+            Files.write(ruleFile, (rules(3, "marker v3", "30m") + INVALID).getBytes(StandardCharsets.UTF_8));
             final HttpResponse<String> refused = post(port);
             assertEquals(422, refused.statusCode(), refused.body());
             assertTrue(refused.body().contains("\"applied\":false"), refused.body());
             assertTrue(refused.body().contains("\"invalid\":1"), refused.body());
             assertTrue(refused.body().contains("broken") || refused.body().contains("99999999"), refused.body());
-            assertEquals(5, counters.gauge(RuleLoading.GAUGE_OK).get());
+            assertEquals(6, counters.gauge(RuleLoading.GAUGE_OK).get());
             assertEquals(0, counters.gauge(RuleLoading.GAUGE_INVALID).get());
             source.replay(List.of(write("p4.log", markers("10:06:00", 9500, 10))));
             assertTrue(engine.drain(60, TimeUnit.SECONDS));
