@@ -4,12 +4,16 @@ import io.vigie.engine.detect.AlertSink;
 import io.vigie.ingest.codec.message.Extractors;
 import io.vigie.ingest.codec.message.MessageDecoders;
 import io.vigie.ops.config.VigieConfig;
+import io.vigie.ops.reload.DetectionOptions;
 import io.vigie.rules.RuleConfig;
 import io.vigie.rules.compile.FieldMapping;
 import io.vigie.rules.correlation.CorrelationCompiler;
 import io.vigie.rules.correlation.CorrelationEngine;
 import io.vigie.rules.correlation.CorrelationSet;
 import io.vigie.rules.eval.SigmaDetectorFactory;
+import io.vigie.rules.ioc.IndicatorLoader;
+import io.vigie.rules.ioc.IndicatorSet;
+import io.vigie.rules.ioc.IndicatorWatcher;
 import io.vigie.rules.load.RuleLoadResult;
 import io.vigie.rules.load.RuleStatus;
 
@@ -17,63 +21,159 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
  * Everything detection needs, built the same way for {@code serve} and {@code replay}: Sigma rules (bundled pack
  * when no path is given; v1 aggregations translated to v2), their correlation rules compiled against them, the
- * detector factory with one correlation engine per rule worker, and the message decoders with the user-defined
- * extractors.
+ * detector factory with one correlation engine and one IoC matcher per rule worker, the indicator feeds and their
+ * watcher, and the message decoders with the user-defined extractors. {@link #compile} and {@link #apply} are the
+ * two halves of a hot reload (compile off the event path, swap at the workers' next batch boundary).
  */
-public final class DetectionSetup {
-    private final RuleLoadResult rules;
-    private final CorrelationSet correlations;
+public final class DetectionSetup implements AutoCloseable {
+    /** Rules compiled off the event path: the Sigma set, the correlations compiled against it, their statuses. */
+    public static final class Compiled {
+        private final RuleLoadResult rules;
+        private final CorrelationSet correlations;
+
+        Compiled(final RuleLoadResult rules, final CorrelationSet correlations) {
+            this.rules = rules;
+            this.correlations = correlations;
+        }
+
+        public RuleLoadResult rules() {
+            return rules;
+        }
+
+        public CorrelationSet correlations() {
+            return correlations;
+        }
+
+        /** One status per rule document, then one per correlation document. */
+        public List<RuleStatus> statuses() {
+            final List<RuleStatus> all = new ArrayList<>(rules.statuses());
+            all.addAll(correlations.statuses());
+            return all;
+        }
+
+        /** Counts of {@code [ok, unsupported, invalid]}. */
+        public long[] counts() {
+            return RuleLoading.counts(statuses());
+        }
+
+        /** True when some rule or correlation document is INVALID (a reload then applies nothing). */
+        public boolean hasInvalid() {
+            return counts()[2] > 0;
+        }
+    }
+
+    private final List<Path> rulePaths;
+    private final RuleConfig ruleConfig;
+    private final DetectionOptions options;
     private final SigmaDetectorFactory factory;
     private final List<CorrelationEngine> engines = Collections.synchronizedList(new ArrayList<>());
     private final Extractors extractors;
+    private final AtomicReference<IndicatorSet> indicators = new AtomicReference<>(IndicatorSet.EMPTY);
+    private final IndicatorWatcher intel;
+    private final Object intelLock = new Object();
+    private volatile Compiled current;
+    private ScheduledFuture<?> intelTask;
 
-    private DetectionSetup(final RuleLoadResult rules, final CorrelationSet correlations, final String soc,
-                           final Extractors extractors) {
-        this.rules = rules;
-        this.correlations = correlations;
+    private DetectionSetup(final List<Path> rulePaths, final RuleConfig ruleConfig, final DetectionOptions options,
+                           final Compiled compiled, final String soc, final Extractors extractors) {
+        this.rulePaths = List.copyOf(rulePaths);
+        this.ruleConfig = ruleConfig;
+        this.options = options;
+        this.current = compiled;
         this.extractors = extractors;
-        this.factory = new SigmaDetectorFactory(rules.ruleSet(), soc);
+        this.factory = new SigmaDetectorFactory(compiled.rules().ruleSet(), soc);
         factory.correlationHooks(ordinal -> {
-            final CorrelationEngine e = new CorrelationEngine(correlations);
+            final CorrelationEngine e = new CorrelationEngine(current.correlations());
             engines.add(e);
             return e;
         });
+        final List<IndicatorLoader.Source> sources = new ArrayList<>();
+        for (final DetectionOptions.IntelSource s : options.intelSources) {
+            sources.add(s.toSource());
+        }
+        this.intel = sources.isEmpty() ? null : new IndicatorWatcher(sources, indicators);
+        factory.indicators(indicators, options.intelLevel);
     }
 
     /** Loads rules from {@code rulePaths} (bundled pack when empty) with the configuration's mapping. */
     public static DetectionSetup create(final VigieConfig config, final List<Path> rulePaths) {
+        return create(config, rulePaths, new DetectionOptions());
+    }
+
+    /**
+     * Loads rules from {@code rulePaths} (bundled pack when empty) with the configuration's mapping, and prepares
+     * the indicator feeds of {@code options} (loaded by {@link #loadIntel} or {@link #startIntel}).
+     *
+     * @throws IllegalArgumentException on a malformed intel source
+     */
+    public static DetectionSetup create(final VigieConfig config, final List<Path> rulePaths,
+                                        final DetectionOptions options) {
         final RuleConfig ruleConfig = Settings.rules(config);
+        final Compiled compiled = compile(rulePaths, ruleConfig, options);
+        final Extractors extractors = config.decoders.extractors == null ? Extractors.NONE
+            : Extractors.load(config.decoders.extractors);
+        return new DetectionSetup(rulePaths, ruleConfig, options, compiled, config.soc.id, extractors);
+    }
+
+    private static Compiled compile(final List<Path> rulePaths, final RuleConfig ruleConfig,
+                                    final DetectionOptions options) {
         final RuleLoadResult loaded = RuleLoading.load(rulePaths, ruleConfig);
         final FieldMapping mapping = new FieldMapping(ruleConfig.fieldMapping);
         final CorrelationSet set = new CorrelationCompiler(field -> firstOr(mapping.resolve(field, null, null, null),
-            field)).compile(loaded.correlations(), loaded.ruleSet());
-        final Extractors extractors = config.decoders.extractors == null ? Extractors.NONE
-            : Extractors.load(config.decoders.extractors);
-        return new DetectionSetup(loaded, set, config.soc.id, extractors);
+            field), options.correlation).compile(loaded.correlations(), loaded.ruleSet());
+        return new Compiled(loaded, set);
     }
 
     private static String firstOr(final List<String> names, final String fallback) {
         return names == null || names.isEmpty() ? fallback : names.get(0);
     }
 
-    /** One status per rule document and per correlation document. */
+    /** Loads and compiles the rule paths again (off the event path; nothing is swapped). */
+    public Compiled compile() {
+        return compile(rulePaths, ruleConfig, options);
+    }
+
+    /**
+     * Publishes compiled rules to the rule workers: each adopts the Sigma set and the correlation set together at
+     * its next batch boundary (unchanged correlations keep their windows). The caller checks validity first.
+     *
+     * @return the generation number of the new set
+     */
+    public long apply(final Compiled compiled) {
+        current = compiled;
+        return factory.swap(compiled.rules().ruleSet(), compiled.correlations());
+    }
+
+    /** The rule files and directories this setup loads (empty: the bundled pack). */
+    public List<Path> rulePaths() {
+        return rulePaths;
+    }
+
+    /** The detection options this setup was built with. */
+    public DetectionOptions options() {
+        return options;
+    }
+
+    /** One status per rule document and per correlation document, of the rules in use. */
     public List<RuleStatus> statuses() {
-        final List<RuleStatus> all = new ArrayList<>(rules.statuses());
-        all.addAll(correlations.statuses());
-        return all;
+        return current.statuses();
     }
 
     public RuleLoadResult rules() {
-        return rules;
+        return current.rules();
     }
 
     public CorrelationSet correlations() {
-        return correlations;
+        return current.correlations();
     }
 
     /** The detector factory to put in the engine configuration. */
@@ -81,9 +181,49 @@ public final class DetectionSetup {
         return factory;
     }
 
+    /** The indicator set the rule workers match against (swapped by the watcher). */
+    public AtomicReference<IndicatorSet> indicators() {
+        return indicators;
+    }
+
     /** Creates message decoders (one per publishing thread) with the configured extractors. */
     public Supplier<MessageDecoders> messageDecoders() {
         return () -> new MessageDecoders(extractors);
+    }
+
+    /**
+     * Checks every indicator feed now and swaps the set when one changed (a failed feed keeps its previous
+     * indicators). Returns true when the set was replaced. Serialized; any thread (replay calls it before input).
+     */
+    public boolean loadIntel() {
+        synchronized (intelLock) {
+            return intel != null && intel.pollOnce();
+        }
+    }
+
+    /** Errors of the last feed check, one per failed feed. */
+    public List<String> intelErrors() {
+        synchronized (intelLock) {
+            return intel == null ? List.of() : intel.lastErrors();
+        }
+    }
+
+    /** Checks the feeds now (on the executor) and then every {@code intel.poll}. No-op without feeds. */
+    public synchronized void startIntel(final ScheduledExecutorService executor) {
+        if (intel == null || intelTask != null) {
+            return;
+        }
+        final long period = Math.max(1, options.intelPoll.toMillis());
+        intelTask = executor.scheduleWithFixedDelay(this::loadIntel, 0, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops polling the feeds. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (intelTask != null) {
+            intelTask.cancel(false);
+            intelTask = null;
+        }
     }
 
     /**

@@ -5,8 +5,6 @@ import io.vigie.engine.alert.Tlp;
 import io.vigie.engine.detect.AlertSink;
 import io.vigie.engine.ring.SourceFiles;
 import io.vigie.engine.ring.TelemetryEvent;
-import org.agrona.DeadlineTimerWheel;
-import org.agrona.collections.Long2LongHashMap;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Sigma v2 correlation in event time, one instance per rule worker: the worker's single-writer partition of the
@@ -36,8 +33,8 @@ import java.util.concurrent.TimeUnit;
  * aligned to clock boundaries: the window of an evaluation is [T - timespan, T] where T is the newest event time of
  * the group. Watermark = max event time seen minus the bounded out-of-orderness; an event older than watermark -
  * timespan is late: counted, then applied or dropped ({@link CorrelationConfig.LatePolicy}). Idle groups expire on
- * a {@link DeadlineTimerWheel} driven by the watermark, polled when an event moves the watermark past the wheel's
- * tick, so alerts depend only on the event sequence, never on batch boundaries or the worker's clock.
+ * a {@link TimerHeap} driven by the watermark, polled when an event moves the watermark past the earliest deadline,
+ * so alerts depend only on the event sequence, never on batch boundaries or the worker's clock.
  *
  * <p><b>Emission policy.</b> A group fires once when its condition becomes true ("crossing"): one alert with a new
  * id, deterministic from (rule, group key, crossing event time). While the condition stays true, contributing
@@ -56,8 +53,6 @@ public final class CorrelationEngine implements CorrelationHook {
     private static final int MAX_KEY_BYTES = 1024;
     private static final int MAX_CHAIN_DEPTH = 16;
     private static final int[] NO_FEEDS = new int[0];
-    private static final long TICK_NANOS = 1L << 30;
-    private static final int TICKS_PER_WHEEL = 1024;
     private static final long BUCKET_COUNT_MASK = (1L << 24) - 1;
 
     private CorrelationSet set;
@@ -78,12 +73,8 @@ public final class CorrelationEngine implements CorrelationHook {
     private long watermark = Long.MIN_VALUE;
     private long lastNowNanos;
 
-    private DeadlineTimerWheel wheel;
-    private final Long2LongHashMap timerRefs = new Long2LongHashMap(-1L);
-    private long[] reschedule = new long[64];
-    private int rescheduleCount;
-    private AlertSink expirySink;
-    private final DeadlineTimerWheel.TimerHandler onExpiry = this::onTimerExpiry;
+    private final TimerHeap timers = new TimerHeap(1024);
+    private long timerSeq;
 
     private byte[] keyScratch = new byte[256];
     private double[] numberScratch = new double[16];
@@ -202,10 +193,7 @@ public final class CorrelationEngine implements CorrelationHook {
         }
         install(newSet, next);
         // Timers refer to (correlation index, slot): rebuild them for the surviving state.
-        if (wheel != null) {
-            wheel.clear();
-        }
-        timerRefs.clear();
+        timers.clear();
         for (int c = 0; c < states.length; c++) {
             final RuleState s = states[c];
             for (int slot = 0; slot < s.allocated; slot++) {
@@ -214,6 +202,18 @@ public final class CorrelationEngine implements CorrelationHook {
                     ensureTimer(c, s, slot);
                 }
             }
+        }
+    }
+
+    @Override
+    public void rebinding(final CorrelationSet next) {
+        // Base-rule indexes of the old Sigma set mean nothing in the new one: forget them before re-binding.
+        wanted.clear();
+        Arrays.fill(ruleFeeds, null);
+        Arrays.fill(ruleSuppressed, false);
+        if (next != null && next != set) {
+            pending = null;
+            rebind(next);
         }
     }
 
@@ -276,9 +276,7 @@ public final class CorrelationEngine implements CorrelationHook {
             maxEventTime = t;
             watermark = t - config.outOfOrderNanos;
         }
-        if (wheel == null) {
-            wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, t, TICK_NANOS, TICKS_PER_WHEEL);
-        } else if (watermark >= wheel.currentTickTime()) {
+        if (watermark >= timers.minDeadline()) {
             expire(sink);
         }
         for (int i = 0; i < feeds.length; i += 2) {
@@ -688,67 +686,46 @@ public final class CorrelationEngine implements CorrelationHook {
     // --- timers -------------------------------------------------------------------------------------------------
 
     private void ensureTimer(final int c, final RuleState s, final int slot) {
-        if (s.timerId[slot] != RuleState.NO_TIMER || wheel == null) {
+        if (s.timerId[slot] != RuleState.NO_TIMER) {
             return;
         }
-        final long id = wheel.scheduleTimer(s.maxTime[slot] + s.rule.timespanNanos + 1);
+        final long id = ++timerSeq;
         s.timerId[slot] = id;
-        timerRefs.put(id, ((long) c << 32) | slot);
+        timers.push(s.maxTime[slot] + s.rule.timespanNanos + 1, ((long) c << 32) | slot, id);
     }
 
-    private void cancelTimer(final RuleState s, final int slot) {
-        final long id = s.timerId[slot];
-        if (id != RuleState.NO_TIMER) {
-            wheel.cancelTimer(id);
-            timerRefs.remove(id);
-            s.timerId[slot] = RuleState.NO_TIMER;
-        }
+    private static void cancelTimer(final RuleState s, final int slot) {
+        // Lazy: the heap entry is skipped when it pops, its id no longer being the slot's.
+        s.timerId[slot] = RuleState.NO_TIMER;
     }
 
+    /** Fires every timer whose deadline the watermark has reached: idle groups close (last update) and go. */
     private void expire(final AlertSink sink) {
-        if (wheel == null || watermark == Long.MIN_VALUE) {
+        if (watermark == Long.MIN_VALUE) {
             return;
         }
-        expirySink = sink;
-        while (wheel.currentTickTime() <= watermark) {
-            if (wheel.timerCount() == 0) {
-                wheel.currentTickTime(watermark);
-                break;
-            }
-            wheel.poll(watermark, onExpiry, Integer.MAX_VALUE);
-        }
-        for (int i = 0; i < rescheduleCount; i++) {
-            final long ref = reschedule[i];
+        while (timers.minDeadline() <= watermark) {
+            final long ref = timers.minRef();
+            final long timerId = timers.minId();
+            timers.pop();
             final int c = (int) (ref >>> 32);
             final int slot = (int) ref;
-            ensureTimer(c, states[c], slot);
-        }
-        rescheduleCount = 0;
-        expirySink = null;
-    }
-
-    private boolean onTimerExpiry(final TimeUnit unit, final long now, final long timerId) {
-        final long ref = timerRefs.remove(timerId);
-        if (ref == -1L) {
-            return true;
-        }
-        final int c = (int) (ref >>> 32);
-        final int slot = (int) ref;
-        final RuleState s = states[c];
-        if (s.timerId[slot] != timerId) {
-            return true;
-        }
-        s.timerId[slot] = RuleState.NO_TIMER;
-        if (s.maxTime[slot] + s.rule.timespanNanos < now) {
-            close(s, slot, expirySink);
-            s.remove(slot);
-        } else {
-            if (rescheduleCount == reschedule.length) {
-                reschedule = Arrays.copyOf(reschedule, reschedule.length * 2);
+            if (c >= states.length) {
+                continue;
             }
-            reschedule[rescheduleCount++] = ref;
+            final RuleState s = states[c];
+            if (slot >= s.allocated || s.timerId[slot] != timerId) {
+                continue;
+            }
+            s.timerId[slot] = RuleState.NO_TIMER;
+            if (s.maxTime[slot] + s.rule.timespanNanos < watermark) {
+                close(s, slot, sink);
+                s.remove(slot);
+            } else {
+                // Touched since: a new deadline past the watermark, so this loop does not see it again.
+                ensureTimer(c, s, slot);
+            }
         }
-        return true;
     }
 
     // --- alerts (allocation is fine here: alerts are rare next to events) ---------------------------------------
@@ -1033,7 +1010,7 @@ public final class CorrelationEngine implements CorrelationHook {
 
     /** Rare allocations on the event path (slot, entry, slab and scratch growth). */
     public long growths() {
-        long g = scratchGrowths;
+        long g = scratchGrowths + timers.growths();
         for (final RuleState s : states) {
             g += s.growths;
         }

@@ -60,4 +60,12 @@ public interface CorrelationHook {
      */
     default void onBatchEnd(long nowNanos, AlertSink sink) {
     }
+
+    /**
+     * A new Sigma rule set is being bound on the worker thread at a batch boundary (rule indexes change): adopt
+     * {@code next} (null keeps the current correlation set; window state of unchanged rules is kept), forget every
+     * base-rule binding; {@link #wants} follows for each rule of the new set. Off the event path.
+     */
+    default void rebinding(CorrelationSet next) {
+    }
 }

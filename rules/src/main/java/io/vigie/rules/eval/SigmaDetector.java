@@ -11,16 +11,18 @@ import io.vigie.rules.compile.CompiledRule;
 import io.vigie.rules.compile.EvalScratch;
 import io.vigie.rules.compile.RuleSet;
 import io.vigie.rules.correlation.CorrelationHook;
+import io.vigie.rules.ioc.IocMatcher;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The Sigma detector of one rule worker. Owned by the rule-worker thread. Every worker sees every event: a rule the
- * correlation hook wants is evaluated only when the hook owns the (rule, event) partition; other rules only on the
- * worker owning the event's journal sequence ({@code seq mod workers}). Event path: no allocation unless a rule
- * matches (alerts are built then).
+ * The Sigma detector of one rule worker, with its IoC matcher. Owned by the rule-worker thread. Every worker sees
+ * every event: a rule the correlation hook wants is evaluated only when the hook owns the (rule, event) partition;
+ * other rules and the indicator sets only on the worker owning the event's journal sequence ({@code seq mod workers}).
+ * A new {@link SigmaDetectorFactory.Generation} is adopted at a batch boundary (after the batch's last event).
+ * Event path: no allocation unless a rule or indicator matches (alerts are built then).
  */
 public final class SigmaDetector implements Detector {
     private static final int HOST_NAME = Fields.HOST_NAME;
@@ -31,6 +33,9 @@ public final class SigmaDetector implements Detector {
     private final int workers;
     private final CorrelationHook hook;
     private final EvalScratch scratch = new EvalScratch();
+    private final IocMatcher ioc;
+    private SigmaDetectorFactory.Generation generation;
+    private volatile long adopted = -1;
     private RuleSet rules;
     private boolean[] wanted = new boolean[0];
     private boolean anyWanted;
@@ -42,12 +47,27 @@ public final class SigmaDetector implements Detector {
         this.ordinal = ordinal;
         this.workers = workers;
         this.hook = hook;
-        bind(factory.ruleSet());
+        this.ioc = new IocMatcher(factory.indicatorSets(), ordinal, workers).level(factory.iocLevel());
+        adopt(factory.generation());
     }
 
     /** The rule set this worker currently evaluates. */
     public RuleSet ruleSet() {
         return rules;
+    }
+
+    /** The generation number this worker runs (-1 before construction ends); read from any thread. */
+    long adoptedGeneration() {
+        return adopted;
+    }
+
+    private void adopt(final SigmaDetectorFactory.Generation g) {
+        if (generation != null || g.correlations() != null) {
+            hook.rebinding(g.correlations());
+        }
+        bind(g.rules());
+        generation = g;
+        adopted = g.number();
     }
 
     private void bind(final RuleSet set) {
@@ -65,6 +85,7 @@ public final class SigmaDetector implements Detector {
     @Override
     public void onEvent(final TelemetryEvent event, final AlertSink sink) {
         final RuleSet set = rules;
+        ioc.onEvent(event, sink);
         final boolean seqOwned = workers <= 1 || Math.floorMod(event.seq, (long) workers) == ordinal;
         if (!seqOwned && !anyWanted) {
             return;
@@ -94,9 +115,9 @@ public final class SigmaDetector implements Detector {
     @Override
     public void onBatchEnd(final long nowNanos, final AlertSink sink) {
         hook.onBatchEnd(nowNanos, sink);
-        final RuleSet current = factory.ruleSet();
-        if (current != rules) {
-            bind(current);
+        final SigmaDetectorFactory.Generation current = factory.generation();
+        if (current != generation) {
+            adopt(current);
         }
     }
 
