@@ -82,7 +82,12 @@ final class ReplayCommand implements Callable<Integer> {
         }
         final VigieConfig c = ConfigLoader.load(config);
         final List<Path> rulePaths = rules.isEmpty() ? c.rules : rules;
-        final DetectionSetup detection = DetectionSetup.create(c, rulePaths);
+        final DetectionSetup detection = DetectionSetup.create(c, rulePaths, Settings.detection(c));
+        if (!detection.loadIntel()) {
+            for (final String e : detection.intelErrors()) {
+                err.println("vigie replay: warning: threat-intel feed not loaded: " + e);
+            }
+        }
         int invalid = 0;
         for (final RuleStatus s : detection.statuses()) {
             if (s.kind() == RuleStatus.Kind.INVALID) {

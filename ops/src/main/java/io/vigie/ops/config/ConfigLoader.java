@@ -65,7 +65,7 @@ public final class ConfigLoader {
         }
         final YamlSection top = new YamlSection(root, "", label, env);
         top.allow("soc", "data_dir", "rules", "ingest", "http", "engine", "sharing", "federation", "field_mapping",
-            "placeholders", "decoders", "forward", "assessment", "stream");
+            "placeholders", "decoders", "forward", "assessment", "stream", "intel", "rules_reload", "correlation");
         final VigieConfig c = new VigieConfig();
 
         final YamlSection soc = top.section("soc").allow("id", "country", "sector");
@@ -129,6 +129,28 @@ public final class ConfigLoader {
         }
         c.assessment.defaultCriticality = assess.integer("default_criticality", c.assessment.defaultCriticality, 0, 5);
         c.assessment.rarityWindowHours = assess.integer("rarity_window_hours", c.assessment.rarityWindowHours, 1, 168);
+        final YamlSection intel = top.section("intel").allow("sources", "poll", "level");
+        for (final YamlSection src : intel.sections("sources")) {
+            src.allow("name", "path", "url", "format", "tlp");
+            final VigieConfig.IntelSource x = new VigieConfig.IntelSource();
+            x.name = src.string("name", null);
+            x.path = src.path("path", null);
+            x.url = src.string("url", null);
+            x.format = src.choice("format", x.format, "auto", "stix", "misp-csv", "misp-json", "plain");
+            x.tlp = Tlp.parse(src.choice("tlp", x.tlp, TLPS)).label();
+            c.intel.sources.add(x);
+        }
+        c.intel.poll = intel.duration("poll", c.intel.poll);
+        c.intel.level = intel.choice("level", c.intel.level, "informational", "low", "medium", "high", "critical");
+        final YamlSection reload = top.section("rules_reload").allow("watch", "poll");
+        c.rulesReload.watch = reload.bool("watch", c.rulesReload.watch);
+        c.rulesReload.poll = reload.duration("poll", c.rulesReload.poll);
+        final YamlSection corr = top.section("correlation")
+            .allow("out_of_orderness", "late_policy", "max_keys", "max_values");
+        c.correlation.outOfOrderness = corr.duration("out_of_orderness", c.correlation.outOfOrderness);
+        c.correlation.latePolicy = corr.choice("late_policy", c.correlation.latePolicy, "apply", "drop");
+        c.correlation.maxKeys = corr.integer("max_keys", c.correlation.maxKeys, 1, 100_000_000);
+        c.correlation.maxValues = corr.integer("max_values", c.correlation.maxValues, 1, 10_000_000);
         final YamlSection stream = top.section("stream").allow("max_pending_events", "max_pending_bytes",
             "stall_timeout", "heartbeat", "max_subscribers");
         c.stream.maxPendingEvents = stream.integer("max_pending_events", c.stream.maxPendingEvents, 1, 1_000_000);

@@ -32,6 +32,43 @@ public final class VigieConfig {
     public Decoders decoders = new Decoders();
     public Forward forward = new Forward();
     public Assessment assessment = new Assessment();
+    public Intel intel = new Intel();
+    public RulesReload rulesReload = new RulesReload();
+    public Correlation correlation = new Correlation();
+
+    /** {@code intel:} threat-intelligence indicator feeds, matched on every event (alerts of type ioc). */
+    public static final class Intel {
+        public List<IntelSource> sources = new ArrayList<>();
+        public Duration poll = Duration.ofMinutes(5);
+        /** Level of IoC alerts. */
+        public String level = "high";
+    }
+
+    /** One entry of {@code intel.sources}: exactly one of {@link #path} or {@link #url}. */
+    public static final class IntelSource {
+        public String name;
+        public Path path;
+        public String url;
+        /** auto, stix, misp-csv, misp-json or plain. */
+        public String format = "auto";
+        /** TLP of the feed's indicators when the feed carries none. */
+        public String tlp = "red";
+    }
+
+    /** {@code rules_reload:} reload rules when their files change (also POST /api/v1/rules/reload). */
+    public static final class RulesReload {
+        public boolean watch = true;
+        public Duration poll = Duration.ofSeconds(2);
+    }
+
+    /** {@code correlation:} event time and state bounds of correlation rules. */
+    public static final class Correlation {
+        public Duration outOfOrderness = Duration.ofSeconds(5);
+        /** apply or drop events later than the watermark allows. */
+        public String latePolicy = "apply";
+        public int maxKeys = 100_000;
+        public int maxValues = 256;
+    }
     public Stream stream = new Stream();
 
     /** {@code assessment:} the EU toolbox criteria computed for every alert (see io.vigie.ops.assess.Assessor). */

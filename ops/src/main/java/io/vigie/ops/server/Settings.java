@@ -107,4 +107,25 @@ public final class Settings {
         r.placeholders = p;
         return r;
     }
+
+    /** Detection options (threat-intel feeds, rule reload, correlation bounds) from the configuration. */
+    public static io.vigie.ops.reload.DetectionOptions detection(final VigieConfig c) {
+        final io.vigie.ops.reload.DetectionOptions o = new io.vigie.ops.reload.DetectionOptions();
+        for (final VigieConfig.IntelSource s : c.intel.sources) {
+            final io.vigie.ops.reload.DetectionOptions.IntelSource x =
+                io.vigie.ops.reload.DetectionOptions.IntelSource.file(s.name, s.path, s.format, s.tlp);
+            x.url = s.url;
+            o.intelSources.add(x);
+        }
+        o.intelPoll = c.intel.poll;
+        o.intelLevel = c.intel.level;
+        o.watchRules = c.rulesReload.watch;
+        o.rulesPoll = c.rulesReload.poll;
+        o.correlation.outOfOrderNanos = c.correlation.outOfOrderness.toNanos();
+        o.correlation.latePolicy = io.vigie.rules.correlation.CorrelationConfig.LatePolicy.valueOf(
+            c.correlation.latePolicy.toUpperCase(java.util.Locale.ROOT));
+        o.correlation.maxKeys = c.correlation.maxKeys;
+        o.correlation.maxValues = c.correlation.maxValues;
+        return o;
+    }
 }

@@ -37,6 +37,8 @@ public final class VigieServer implements AutoCloseable {
     private SigmaDetectorFactory detectors;
     private io.vigie.ops.feed.taxii.TaxiiServer taxii;
     private io.vigie.ops.assess.Assessor assessor;
+    private io.vigie.ops.reload.RuleReloader reloader;
+    private java.util.concurrent.ScheduledExecutorService background;
     private io.vigie.ops.feed.stream.AlertStream alertStream;
     private io.vigie.ops.feed.stream.AlertQuery alertQuery;
     private io.vigie.ops.feed.forward.CefForwarder cef;
@@ -61,7 +63,7 @@ public final class VigieServer implements AutoCloseable {
         for (final String line : ConfigLoader.describe(config)) {
             LOG.info("effective config: {}", line);
         }
-        detection = DetectionSetup.create(config, config.rules);
+        detection = DetectionSetup.create(config, config.rules, Settings.detection(config));
         final long[] counts = RuleLoading.counts(detection.statuses());
         RuleLoading.publish(counters, counts);
         for (final RuleStatus s : detection.statuses()) {
@@ -86,6 +88,14 @@ public final class VigieServer implements AutoCloseable {
         engine = new Engine(engineConfig, counters);
         engine.start();
         assessor.start();
+        background = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            final Thread t = new Thread(r, "vigie-detection-bg");
+            t.setDaemon(true);
+            return t;
+        });
+        detection.startIntel(background);
+        reloader = new io.vigie.ops.reload.RuleReloader(detection, counters);
+        reloader.start(background);
         try {
             if (config.ingest.syslog.enabled) {
                 syslogPort = startListener(Settings.syslog(config));
@@ -103,6 +113,7 @@ public final class VigieServer implements AutoCloseable {
             if (config.http.enabled) {
                 startTaxii();
                 startStream();
+                reloader.register(router);
                 new StatusEndpoints(counters, engine::remainingCapacity, () -> new LinkedHashMap<>(addresses))
                     .register(router);
                 http = new HttpServer(config.http.bind, config.http.port, router,
@@ -327,6 +338,15 @@ public final class VigieServer implements AutoCloseable {
         }
         if (kafkaSource != null) {
             kafkaSource.close();
+        }
+        if (reloader != null) {
+            reloader.close();
+        }
+        if (detection != null) {
+            detection.close();
+        }
+        if (background != null) {
+            background.shutdownNow();
         }
         if (engine != null) {
             engine.close();
