@@ -115,7 +115,7 @@ class SyslogFrameDecoderTest {
         assertFalse(ch.isOpen());
         final EmbeddedChannel over = channel(false);
         write(over, "101 ");
-        assertEquals("BAD_OCTET_COUNT:101", frames().get(1));
+        assertEquals("BAD_OCTET_COUNT:101 ", frames().get(1));
         assertFalse(over.isOpen());
         final EmbeddedChannel exact = channel(false);
         write(exact, "100 " + "a".repeat(100));
