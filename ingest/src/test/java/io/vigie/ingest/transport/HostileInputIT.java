@@ -237,13 +237,13 @@ class HostileInputIT {
     @Test
     void shouldRejectBadPris() throws Exception {
         for (final String pri : new String[] {"<192>", "<999>", "<-1>", "<>", "<0001>"}) {
-            expectRejectedTcp(ascii(pri + "1 2026-12-03T08:00:00Z h app - - - pri\n"), RejectReason.BAD_PRI, null);
+            expectRejectedTcpAndUdp(ascii(pri + "1 2026-12-03T08:00:00Z h app - - - pri\n"), RejectReason.BAD_PRI, null);
         }
     }
 
     @Test
     void shouldRejectVersion2() throws Exception {
-        expectRejectedTcp(ascii("<13>2 2026-12-03T08:00:00Z h app - - - v2\n"), RejectReason.BAD_VERSION, null);
+        expectRejectedTcpAndUdp(ascii("<13>2 2026-12-03T08:00:00Z h app - - - v2\n"), RejectReason.BAD_VERSION, null);
     }
 
     @Test
@@ -255,7 +255,7 @@ class HostileInputIT {
             "<13>1 2026-12-03T08:00:00Z h app - " + "M".repeat(33) + " - x\n",
         };
         for (final String line : lines) {
-            expectRejectedTcp(ascii(line), RejectReason.BAD_HEADER, null);
+            expectRejectedTcpAndUdp(ascii(line), RejectReason.BAD_HEADER, null);
         }
     }
 
@@ -266,22 +266,22 @@ class HostileInputIT {
             "2026-12-03T08:00:00.123456789Z", "0000-12-03T08:00:00Z",
         };
         for (final String t : times) {
-            expectRejectedTcp(ascii("<13>1 " + t + " h app - - - ts\n"), RejectReason.BAD_TIMESTAMP, null);
+            expectRejectedTcpAndUdp(ascii("<13>1 " + t + " h app - - - ts\n"), RejectReason.BAD_TIMESTAMP, null);
         }
     }
 
     @Test
     void shouldRejectBadStructuredData() throws Exception {
-        expectRejectedTcp(ascii("<13>1 - h app - - [ex@1 k=\"v\" no end\n"), RejectReason.BAD_STRUCTURED_DATA,
+        expectRejectedTcpAndUdp(ascii("<13>1 - h app - - [ex@1 k=\"v\" no end\n"), RejectReason.BAD_STRUCTURED_DATA,
             null);
-        expectRejectedTcp(ascii("<13>1 - h app - - [ex@1 k=\"a\"b\"] msg\n"), RejectReason.BAD_STRUCTURED_DATA,
+        expectRejectedTcpAndUdp(ascii("<13>1 - h app - - [ex@1 k=\"a\"b\"] msg\n"), RejectReason.BAD_STRUCTURED_DATA,
             null);
         final StringBuilder many = new StringBuilder("<13>1 - h app - - ");
         for (int i = 0; i < 10_000; i++) {
             many.append('[').append(Integer.toString(i, 36)).append(']');
         }
         many.append(" msg\n");
-        expectRejectedTcp(ascii(many.toString()), RejectReason.TOO_MANY_FIELDS, null);
+        expectRejectedTcpAndUdp(ascii(many.toString()), RejectReason.TOO_MANY_FIELDS, null);
     }
 
     @Test
@@ -293,7 +293,7 @@ class HostileInputIT {
         };
         for (final byte[] b : bad) {
             final byte[] frame = concat(ascii("<13>1 - h app - - - "), BOM, ascii("ok "), b, ascii(" end"));
-            expectRejectedTcp(concat(frame, ascii("\n")), RejectReason.BAD_UTF8, frame);
+            expectRejectedTcpAndUdp(concat(frame, ascii("\n")), RejectReason.BAD_UTF8, frame);
         }
     }
 
@@ -313,7 +313,7 @@ class HostileInputIT {
 
     @Test
     void shouldRejectCefWithTooFewHeaderFields() throws Exception {
-        expectRejectedTcp(ascii("CEF:0|Vendor|Product|1.0\n"), RejectReason.CEF_BAD_HEADER, null);
+        expectRejectedTcpAndUdp(ascii("CEF:0|Vendor|Product|1.0\n"), RejectReason.CEF_BAD_HEADER, null);
     }
 
     @Test
@@ -418,6 +418,20 @@ class HostileInputIT {
     }
 
     @Test
+    void shouldRejectABadOctetCountInsideTlsAndKeepServing() throws Exception {
+        final ListenerCounters tlsCounters = tls.counters();
+        final long before = tlsCounters.rejected(RejectReason.BAD_OCTET_COUNT);
+        try (SSLSocket s = tlsSocket(tls.port())) {
+            s.getOutputStream().write(ascii("1234567890123456789012345 <13>1 - h a - - - x"));
+            s.getOutputStream().flush();
+            drain(s.getInputStream());
+        }
+        awaitAtLeast(() -> tlsCounters.rejected(RejectReason.BAD_OCTET_COUNT), before + 1);
+        assertQuarantined(ascii("123456"));
+        goodTls();
+    }
+
+    @Test
     void shouldRejectPlaintextOnTheTlsPort() throws Exception {
         final long before = tls.connectionCounters().closed(ConnectionCounters.Reason.TLS_HANDSHAKE_FAILED);
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), tls.port())) {
@@ -468,6 +482,20 @@ class HostileInputIT {
         }
         assertQuarantined(expected);
         good();
+    }
+
+    /** As {@link #expectRejectedTcp}, then the same frame as one UDP datagram (without its LF). */
+    private void expectRejectedTcpAndUdp(final byte[] wire, final RejectReason reason, final byte[] quarantinedPrefix)
+        throws Exception {
+        expectRejectedTcp(wire, reason, quarantinedPrefix);
+        final long before = counters.rejected(reason);
+        int n = wire.length;
+        while (n > 0 && wire[n - 1] == '\n') {
+            n--;
+        }
+        sendUdp(Arrays.copyOf(wire, n));
+        awaitAtLeast(() -> counters.rejected(reason), before + 1);
+        goodUdp();
     }
 
     /** Sends a frame; it must be accounted (persisted or rejected) with nothing dropped. */
