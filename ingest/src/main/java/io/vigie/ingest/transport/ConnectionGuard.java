@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link ConnectionCounters}. Shared by all connections of a listener; state is in atomics and channel attributes.
  */
 @ChannelHandler.Sharable
-final class ConnectionGuard extends ChannelInboundHandlerAdapter {
+public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     private static final AttributeKey<Object> SOURCE = AttributeKey.valueOf("vigie.guard.source");
     private static final AttributeKey<Boolean> REFUSED = AttributeKey.valueOf("vigie.guard.refused");
     private static final Object NO_SOURCE = new Object();
@@ -40,8 +40,8 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
      * @param firstByteTimeoutMillis close a connection that sent no byte within this (0 = never)
      * @param counters               where refusals are counted
      */
-    ConnectionGuard(final int maxConnections, final int maxPerSource, final long firstByteTimeoutMillis,
-                    final ConnectionCounters counters) {
+    public ConnectionGuard(final int maxConnections, final int maxPerSource, final long firstByteTimeoutMillis,
+                           final ConnectionCounters counters) {
         this.maxConnections = maxConnections;
         this.maxPerSource = maxPerSource;
         this.firstByteTimeoutMillis = firstByteTimeoutMillis;
@@ -137,7 +137,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     }
 
     /** Open connections (tests, metrics). */
-    int open() {
+    public int open() {
         return open.get();
     }
 
