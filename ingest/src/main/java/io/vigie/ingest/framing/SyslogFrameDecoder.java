@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Bounds: at most {@value #MAX_COUNT_DIGITS} count digits and a count of at most {@code maxFrameBytes}, checked
  * before waiting for the frame; otherwise a {@code BAD_OCTET_COUNT} reject carries the bytes received so far (at
  * most {@code maxFrameBytes}) and the connection is closed (framing is lost). A TLS ClientHello as the first bytes
- * (a TLS client on the plaintext port) is a {@code FORMAT_MISMATCH} reject and closes the connection. An LF line longer than {@code maxFrameBytes} is published as a
+ * (a TLS client on the plaintext port) is a {@code FORMAT_MISMATCH} reject and closes the connection. An LF line
+ * longer than {@code maxFrameBytes} is published as a
  * {@code FRAME_TOO_LONG} reject (its prefix) and the rest is discarded up to the next LF. Empty lines are skipped.
  * At end of stream a trailing unterminated line is published as a frame.
  *

@@ -41,9 +41,13 @@ import java.util.function.Supplier;
  *
  * <pre>
  *   UDP:  datagram ─► UdpHandler (one datagram = one frame) ─► RingPublisher (DROP) ─► event ring
- *   TCP:  [SslHandler] ─► IdleStateHandler ─► SyslogFrameDecoder ─► RingPublisher (per connection) ─► event ring
- *                                           └► ConnectionHandler (counts connections, idle close, errors)
+ *   TCP:  ConnectionGuard ─► [SslHandler ─► TlsOutcome ─► PeerAllowList] ─► IdleStateHandler
+ *           ─► SyslogFrameDecoder ─► RingPublisher (per connection) ─► event ring
+ *           └► ConnectionHandler (counts connections, idle close, errors)
  * </pre>
+ * Connection limits (listener-wide and per source address), the first-byte / TLS-handshake timeout, idle closes,
+ * failed handshakes, TLS on the plaintext port and lost framing are counted per reason in
+ * {@link #connectionCounters()}.
  * Datagrams the kernel drops (receive queue full) are read from /proc/net/udp and counted as dropped
  * ({@code KERNEL}) where Linux exposes them.
  * Each channel has its own publisher and decoder, confined to its event loop. A malformed frame never closes the

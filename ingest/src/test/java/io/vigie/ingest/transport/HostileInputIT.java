@@ -237,7 +237,8 @@ class HostileInputIT {
     @Test
     void shouldRejectBadPris() throws Exception {
         for (final String pri : new String[] {"<192>", "<999>", "<-1>", "<>", "<0001>"}) {
-            expectRejectedTcpAndUdp(ascii(pri + "1 2026-12-03T08:00:00Z h app - - - pri\n"), RejectReason.BAD_PRI, null);
+            expectRejectedTcpAndUdp(ascii(pri + "1 2026-12-03T08:00:00Z h app - - - pri\n"), RejectReason.BAD_PRI,
+                null);
         }
     }
 
@@ -397,7 +398,8 @@ class HostileInputIT {
             }
             awaitAtLeast(() -> plain.connectionCounters().closed(ConnectionCounters.Reason.SOURCE_LIMIT),
                 refusedBefore + 400);
-            assertEquals(refusedBefore + 400, plain.connectionCounters().closed(ConnectionCounters.Reason.SOURCE_LIMIT));
+            assertEquals(refusedBefore + 400,
+                plain.connectionCounters().closed(ConnectionCounters.Reason.SOURCE_LIMIT));
         } finally {
             for (final SocketChannel ch : slow) {
                 ch.close();
