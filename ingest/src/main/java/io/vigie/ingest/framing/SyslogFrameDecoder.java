@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ByteProcessor;
 import io.vigie.engine.status.RejectReason;
 import io.vigie.ingest.publish.RingPublisher;
+import io.vigie.ingest.transport.ConnectionCounters;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -25,8 +26,10 @@ import java.util.concurrent.TimeUnit;
  * {@code 1493738863000 host CEF:...} are content there.
  *
  * <p>Bounds: at most {@value #MAX_COUNT_DIGITS} count digits and a count of at most {@code maxFrameBytes}, checked
- * before waiting for the frame; otherwise a {@code BAD_OCTET_COUNT} reject carries the bytes seen and the
- * connection is closed (framing is lost). An LF line longer than {@code maxFrameBytes} is published as a
+ * before waiting for the frame; otherwise a {@code BAD_OCTET_COUNT} reject carries the bytes received so far (at
+ * most {@code maxFrameBytes}) and the connection is closed (framing is lost). A TLS ClientHello as the first bytes
+ * (a TLS client on the plaintext port) is a {@code FORMAT_MISMATCH} reject and closes the connection. An LF line
+ * longer than {@code maxFrameBytes} is published as a
  * {@code FRAME_TOO_LONG} reject (its prefix) and the rest is discarded up to the next LF. Empty lines are skipped.
  * At end of stream a trailing unterminated line is published as a frame.
  *
@@ -48,7 +51,12 @@ public final class SyslogFrameDecoder extends ChannelInboundHandlerAdapter {
     private static final int PROBE_YES = 1;
     private static final int PROBE_WAIT = 2;
 
+    /** TLS record type handshake (RFC 8446 section 5.1): a ClientHello starts 0x16 0x03. */
+    private static final byte TLS_HANDSHAKE = 0x16;
+    private static final byte TLS_MAJOR = 0x03;
+
     private final RingPublisher publisher;
+    private final ConnectionCounters connections;
     private final int maxFrameBytes;
     private final boolean backPressure;
     private final Runnable retry = this::resume;
@@ -67,6 +75,16 @@ public final class SyslogFrameDecoder extends ChannelInboundHandlerAdapter {
      * @param backPressure  true to stop reading instead of blocking when the ring is full
      */
     public SyslogFrameDecoder(final RingPublisher publisher, final int maxFrameBytes, final boolean backPressure) {
+        this(publisher, maxFrameBytes, backPressure, null);
+    }
+
+    /**
+     * As {@link #SyslogFrameDecoder(RingPublisher, int, boolean)}, counting the connections it closes (framing lost,
+     * a TLS ClientHello on this plaintext stream) in {@code connections} (may be null).
+     */
+    public SyslogFrameDecoder(final RingPublisher publisher, final int maxFrameBytes, final boolean backPressure,
+                              final ConnectionCounters connections) {
+        this.connections = connections;
         this.publisher = publisher;
         this.maxFrameBytes = maxFrameBytes;
         this.backPressure = backPressure;
@@ -188,6 +206,18 @@ public final class SyslogFrameDecoder extends ChannelInboundHandlerAdapter {
             final int r = buf.readerIndex();
             final boolean digit = isDigit(buf.getByte(r));
             if (mode == MODE_UNKNOWN) {
+                if (buf.getByte(r) == TLS_HANDSHAKE) {
+                    if (buf.readableBytes() < 2) {
+                        return;
+                    }
+                    if (buf.getByte(r + 1) == TLS_MAJOR) {
+                        // A TLS client on the plaintext port: no syslog frame will follow; keep what came, close.
+                        publisher.publishRejected(buf, r, Math.min(buf.readableBytes(), maxFrameBytes),
+                            RejectReason.FORMAT_MISMATCH);
+                        close(ctx, buf, ConnectionCounters.Reason.TLS_ON_PLAINTEXT);
+                        return;
+                    }
+                }
                 mode = digit ? MODE_OCTET : MODE_LF;
             }
             boolean octet = digit && mode == MODE_OCTET;
@@ -302,12 +332,20 @@ public final class SyslogFrameDecoder extends ChannelInboundHandlerAdapter {
 
     /** Publishes what was seen of a bad count as a reject and closes the connection: no next frame can be found. */
     private boolean framingLost(final ChannelHandlerContext ctx, final ByteBuf buf, final int r, final int seenEnd) {
-        final int seen = Math.min(Math.min(seenEnd, buf.writerIndex()) - r, maxFrameBytes);
+        // Keep everything received so far (bounded), not only the count: it is the evidence of what was sent.
+        final int seen = Math.min(Math.max(seenEnd, buf.writerIndex()) - r, maxFrameBytes);
         publisher.publishRejected(buf, r, seen, RejectReason.BAD_OCTET_COUNT);
+        close(ctx, buf, ConnectionCounters.Reason.FRAMING_LOST);
+        return false;
+    }
+
+    private void close(final ChannelHandlerContext ctx, final ByteBuf buf, final ConnectionCounters.Reason reason) {
         buf.skipBytes(buf.readableBytes());
         closed = true;
+        if (connections != null) {
+            connections.onClosed(reason);
+        }
         ctx.close();
-        return false;
     }
 
     private static boolean isDigit(final byte c) {

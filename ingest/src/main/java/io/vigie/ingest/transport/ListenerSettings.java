@@ -31,4 +31,15 @@ public final class ListenerSettings {
     public int ioThreads = 2;
     /** Idle timeout of stream connections, seconds (0 = none). */
     public int idleTimeoutSeconds = 300;
+    /** Most open stream connections of the listener; more are closed at once, counted (0 = unlimited). */
+    public int maxConnections = 10_000;
+    /** Most open stream connections from one source address; more are closed at once, counted (0 = unlimited). */
+    public int maxConnectionsPerSource = 256;
+    /**
+     * Seconds a new stream connection has to send its first byte, and a TLS connection to complete its handshake;
+     * otherwise it is closed, counted (0 = no limit).
+     */
+    public int handshakeTimeoutSeconds = 10;
+    /** With TLS: checks the client certificate after the handshake (null = any certificate the CA accepts). */
+    public io.vigie.ingest.transport.tls.PeerAllowList peerAllowList;
 }

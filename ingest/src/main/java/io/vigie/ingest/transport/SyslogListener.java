@@ -12,7 +12,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.vigie.engine.ring.TelemetryEvent;
@@ -37,9 +41,13 @@ import java.util.function.Supplier;
  *
  * <pre>
  *   UDP:  datagram ─► UdpHandler (one datagram = one frame) ─► RingPublisher (DROP) ─► event ring
- *   TCP:  [SslHandler] ─► IdleStateHandler ─► SyslogFrameDecoder ─► RingPublisher (per connection) ─► event ring
- *                                           └► ConnectionHandler (counts connections, idle close, errors)
+ *   TCP:  ConnectionGuard ─► [SslHandler ─► TlsOutcome ─► PeerAllowList] ─► IdleStateHandler
+ *           ─► SyslogFrameDecoder ─► RingPublisher (per connection) ─► event ring
+ *           └► ConnectionHandler (counts connections, idle close, errors)
  * </pre>
+ * Connection limits (listener-wide and per source address), the first-byte / TLS-handshake timeout, idle closes,
+ * failed handshakes, TLS on the plaintext port and lost framing are counted per reason in
+ * {@link #connectionCounters()}.
  * Datagrams the kernel drops (receive queue full) are read from /proc/net/udp and counted as dropped
  * ({@code KERNEL}) where Linux exposes them.
  * Each channel has its own publisher and decoder, confined to its event loop. A malformed frame never closes the
@@ -51,6 +59,8 @@ public final class SyslogListener implements AutoCloseable {
     /** Kernel receive buffer requested for UDP (the kernel may cap it at net.core.rmem_max). */
     static final int UDP_RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024;
     private static final int BIND_ATTEMPTS = 16;
+    /** Largest UDP payload (RFC 768 length field; 65,507 over IPv4, 65,527 over IPv6), plus one to see truncation. */
+    static final int MAX_DATAGRAM_BYTES = 65_536;
 
     private final ListenerSettings settings;
     private final RingBuffer<TelemetryEvent> ring;
@@ -58,7 +68,10 @@ public final class SyslogListener implements AutoCloseable {
     private final ListenerCounters counters;
     private final Supplier<MessageDecoders> messages;
     private final ConnectionHandler connectionHandler = new ConnectionHandler();
+    private final TlsOutcome tlsOutcome = new TlsOutcome();
     private final AtomicLong errors = new AtomicLong();
+    private final ConnectionCounters connectionCounters;
+    private final ConnectionGuard guard;
 
     private EventLoopGroup group;
     private Channel tcpChannel;
@@ -80,6 +93,9 @@ public final class SyslogListener implements AutoCloseable {
         this.engineCounters = counters;
         this.counters = counters.listener(settings.name);
         this.messages = messages;
+        this.connectionCounters = new ConnectionCounters(counters, settings.name);
+        this.guard = new ConnectionGuard(settings.maxConnections, settings.maxConnectionsPerSource,
+            TimeUnit.SECONDS.toMillis(settings.handshakeTimeoutSeconds), connectionCounters);
     }
 
     /** Binds and starts; returns the bound port. */
@@ -138,8 +154,17 @@ public final class SyslogListener implements AutoCloseable {
             .childHandler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(final Channel ch) {
+                    ch.pipeline().addLast("guard", guard);
                     if (settings.sslContext != null) {
-                        ch.pipeline().addLast("tls", settings.sslContext.get().newHandler(ch.alloc()));
+                        final SslHandler ssl = settings.sslContext.get().newHandler(ch.alloc());
+                        if (settings.handshakeTimeoutSeconds > 0) {
+                            ssl.setHandshakeTimeoutMillis(TimeUnit.SECONDS.toMillis(settings.handshakeTimeoutSeconds));
+                        }
+                        ch.pipeline().addLast("tls", ssl);
+                        ch.pipeline().addLast("tls-outcome", tlsOutcome);
+                        if (settings.peerAllowList != null) {
+                            ch.pipeline().addLast("tls-allow", settings.peerAllowList);
+                        }
                     }
                     if (settings.idleTimeoutSeconds > 0) {
                         ch.pipeline().addLast("idle", new IdleStateHandler(settings.idleTimeoutSeconds, 0, 0,
@@ -147,7 +172,7 @@ public final class SyslogListener implements AutoCloseable {
                     }
                     final boolean backPressure = settings.tcpPolicy == RingPublisher.Policy.BLOCK;
                     ch.pipeline().addLast("framer", new SyslogFrameDecoder(newPublisher(settings.tcpPolicy),
-                        settings.maxFrameBytes, backPressure));
+                        settings.maxFrameBytes, backPressure, connectionCounters));
                     ch.pipeline().addLast("connection", connectionHandler);
                 }
             });
@@ -160,6 +185,8 @@ public final class SyslogListener implements AutoCloseable {
             .group(group)
             .channel(Transports.datagramChannel(transport))
             .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER_BYTES)
+            // Netty's default reads datagrams into 2048-byte buffers and silently truncates larger ones.
+            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES))
             .option(ChannelOption.SO_REUSEADDR, true)
             .handler(new UdpHandler(newPublisher(RingPublisher.Policy.DROP)));
         return b.bind(settings.bind, p).sync().channel();
@@ -183,6 +210,16 @@ public final class SyslogListener implements AutoCloseable {
     /** This listener's counters. */
     public ListenerCounters counters() {
         return counters;
+    }
+
+    /** Connections this listener refused or closed, by reason (limits, timeouts, TLS). */
+    public ConnectionCounters connectionCounters() {
+        return connectionCounters;
+    }
+
+    /** Open stream connections, as seen by the connection limits. */
+    public int openConnections() {
+        return guard.open();
     }
 
     /** Exceptions caught in this listener's handlers (each closed its channel). */
@@ -277,6 +314,7 @@ public final class SyslogListener implements AutoCloseable {
         @Override
         public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) throws Exception {
             if (evt instanceof IdleStateEvent) {
+                connectionCounters.onClosed(ConnectionCounters.Reason.IDLE_TIMEOUT);
                 ctx.close();
                 return;
             }
@@ -291,8 +329,42 @@ public final class SyslogListener implements AutoCloseable {
 
         @Override
         public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
-            onError(ctx, cause);
+            // A peer resetting or speaking bad TLS is expected input, counted elsewhere; anything else is a bug.
+            if (expected(cause)) {
+                LOG.debug("connection error, listener={}, peer={}, error={}", settings.name,
+                    ctx.channel().remoteAddress(), cause.toString());
+            } else {
+                onError(ctx, cause);
+            }
             ctx.close();
+        }
+    }
+
+    private static boolean expected(final Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException || t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Counts failed TLS handshakes (timeout, plaintext, bad certificate). Shared by all TLS connections. */
+    @ChannelHandler.Sharable
+    private final class TlsOutcome extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) throws Exception {
+            if (evt instanceof SslHandshakeCompletionEvent) {
+                final SslHandshakeCompletionEvent done = (SslHandshakeCompletionEvent) evt;
+                if (!done.isSuccess()) {
+                    connectionCounters.onClosed(done.cause() instanceof SslHandshakeTimeoutException
+                        ? ConnectionCounters.Reason.HANDSHAKE_TIMEOUT : ConnectionCounters.Reason.TLS_HANDSHAKE_FAILED);
+                    ctx.close();
+                } else {
+                    ctx.pipeline().remove(this);
+                }
+            }
+            super.userEventTriggered(ctx, evt);
         }
     }
 }

@@ -94,8 +94,8 @@ class SyslogFrameDecoderTest {
     void shouldRejectTooManyCountDigitsAndCloseBeforeWaiting() {
         final EmbeddedChannel ch = channel(false);
         write(ch, "1234567890123456789012345 <34>1 x");
-        // Over the 100-byte max at the third digit.
-        assertEquals(List.of("BAD_OCTET_COUNT:123"), frames());
+        // Over the 100-byte max at the third digit; the reject keeps every byte received.
+        assertEquals(List.of("BAD_OCTET_COUNT:1234567890123456789012345 <34>1 x"), frames());
         assertFalse(ch.isOpen());
         assertEquals(1, counters.received());
         // With no practical max, the 11th digit is refused.
@@ -103,7 +103,7 @@ class SyslogFrameDecoderTest {
             RingPublisher.Policy.BLOCK, 0);
         final EmbeddedChannel wide = new EmbeddedChannel(new SyslogFrameDecoder(publisher, Integer.MAX_VALUE, false));
         write(wide, "1000000000000000000000000");
-        assertEquals("BAD_OCTET_COUNT:10000000000", frames().get(1));
+        assertEquals("BAD_OCTET_COUNT:1000000000000000000000000", frames().get(1));
         assertFalse(wide.isOpen());
     }
 
@@ -111,11 +111,11 @@ class SyslogFrameDecoderTest {
     void shouldRejectCountAboveIntAndMaxBeforeWaiting() {
         final EmbeddedChannel ch = channel(false);
         write(ch, "2147483648");
-        assertEquals(List.of("BAD_OCTET_COUNT:214"), frames());
+        assertEquals(List.of("BAD_OCTET_COUNT:2147483648"), frames());
         assertFalse(ch.isOpen());
         final EmbeddedChannel over = channel(false);
         write(over, "101 ");
-        assertEquals("BAD_OCTET_COUNT:101", frames().get(1));
+        assertEquals("BAD_OCTET_COUNT:101 ", frames().get(1));
         assertFalse(over.isOpen());
         final EmbeddedChannel exact = channel(false);
         write(exact, "100 " + "a".repeat(100));
@@ -127,14 +127,14 @@ class SyslogFrameDecoderTest {
     void shouldRejectMalformedCounts() {
         final EmbeddedChannel zero = channel(false);
         write(zero, "0 x");
-        assertEquals(List.of("BAD_OCTET_COUNT:0 "), frames());
+        assertEquals(List.of("BAD_OCTET_COUNT:0 x"), frames());
         assertFalse(zero.isOpen());
         final EmbeddedChannel leading = channel(false);
         write(leading, "05 <34>");
-        assertEquals("BAD_OCTET_COUNT:05 ", frames().get(1));
+        assertEquals("BAD_OCTET_COUNT:05 <34>", frames().get(1));
         final EmbeddedChannel letter = channel(false);
         write(letter, "12x456");
-        assertEquals("BAD_OCTET_COUNT:12x", frames().get(2));
+        assertEquals("BAD_OCTET_COUNT:12x456", frames().get(2));
         assertFalse(letter.isOpen());
     }
 

@@ -16,8 +16,8 @@ import java.util.concurrent.Callable;
 @Command(name = "loadgen", mixinStandardHelpOptions = true, versionProvider = VigieCli.Version.class,
     description = {"Send syslog lines to a Vigie listener at a paced rate (token bucket) and print sent/s each "
         + "second, then a summary.",
-        "Lines: synthesized RFC 5424 with a sequence number, or --file lines in a loop. TCP frames are "
-            + "octet-counted (RFC 6587), UDP sends one line per datagram.",
+        "Lines: synthesized RFC 5424 with a sequence number, or --file lines in a loop. TCP and TLS frames are "
+            + "octet-counted (RFC 6587), UDP sends one line per datagram, RELP one syslog command per line.",
         "--expect-alerts: every --canary-interval-ms a canary line (matched by the bundled rules) is sent; its "
             + "latency is send time to the alert's appearance in <data>/alerts (matched through the raw journal "
             + "record the alert names), reported as p50/p99/p99.9/max (HdrHistogram; includes up to 1 ms of "
@@ -36,8 +36,24 @@ final class LoadgenCommand implements Callable<Integer> {
     double duration;
 
     @Option(names = "--proto", defaultValue = "tcp", paramLabel = "PROTO",
-        description = "udp or tcp (default: ${DEFAULT-VALUE}); tls and relp are not supported yet.")
+        description = "udp, tcp, tls or relp (default: ${DEFAULT-VALUE}). tls: octet-counted over TLS (RFC 5425); "
+            + "relp: syslog commands acknowledged by the server, --relp-window at most in flight (over TLS when "
+            + "--ca is given).")
     String proto;
+
+    @Option(names = "--ca", paramLabel = "FILE", description = "TLS: CA certificates (PEM) the server must chain to "
+        + "(default: the JDK's trust store).")
+    Path ca;
+
+    @Option(names = "--cert", paramLabel = "FILE", description = "TLS: client certificate chain (PEM).")
+    Path cert;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "TLS: client private key (PEM, PKCS#8).")
+    Path key;
+
+    @Option(names = "--relp-window", defaultValue = "128", paramLabel = "N",
+        description = "RELP: most unacknowledged transactions (default: ${DEFAULT-VALUE}).")
+    int relpWindow;
 
     @Option(names = "--file", paramLabel = "FILE", description = "Replay this file's lines in a loop.")
     Path file;
@@ -71,13 +87,28 @@ final class LoadgenCommand implements Callable<Integer> {
         }
         o.durationSeconds = duration;
         o.proto = proto.toLowerCase(Locale.ROOT);
-        if ("tls".equals(o.proto) || "relp".equals(o.proto)) {
-            throw new CliException(VigieCli.EXIT_USAGE, "--proto " + o.proto + " is not supported yet (use udp or "
-                + "tcp)");
+        if (!"udp".equals(o.proto) && !"tcp".equals(o.proto) && !"tls".equals(o.proto) && !"relp".equals(o.proto)) {
+            throw new CliException(VigieCli.EXIT_USAGE, "unknown --proto '" + proto
+                + "' (expected udp, tcp, tls or relp)");
         }
-        if (!"udp".equals(o.proto) && !"tcp".equals(o.proto)) {
-            throw new CliException(VigieCli.EXIT_USAGE, "unknown --proto '" + proto + "' (expected udp or tcp)");
+        if ((cert == null) != (key == null)) {
+            throw new CliException(VigieCli.EXIT_USAGE, "--cert and --key go together");
         }
+        if ((ca != null || cert != null) && !"tls".equals(o.proto) && !"relp".equals(o.proto)) {
+            throw new CliException(VigieCli.EXIT_USAGE, "--ca, --cert and --key apply to --proto tls or relp");
+        }
+        for (final Path p : new Path[] {ca, cert, key}) {
+            if (p != null && !Files.isReadable(p)) {
+                throw new CliException(VigieCli.EXIT_FAILURE, "cannot read " + p);
+            }
+        }
+        if (relpWindow < 1) {
+            throw new CliException(VigieCli.EXIT_USAGE, "--relp-window must be >= 1");
+        }
+        o.ca = ca;
+        o.cert = cert;
+        o.key = key;
+        o.relpWindow = relpWindow;
         if (file != null && !Files.isReadable(file)) {
             throw new CliException(VigieCli.EXIT_FAILURE, "cannot read " + file);
         }

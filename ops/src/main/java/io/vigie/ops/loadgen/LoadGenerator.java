@@ -31,8 +31,16 @@ public final class LoadGenerator {
         /** Lines per second; 0 or less means as fast as possible. */
         public double rate;
         public double durationSeconds = 10;
-        /** udp or tcp. */
+        /** udp, tcp, tls or relp. */
         public String proto = "tcp";
+        /** TLS (and RELP over TLS): CA certificates (PEM) the server must chain to; null = the JDK's trust store. */
+        public Path ca;
+        /** TLS client certificate chain (PEM), or null for none. */
+        public Path cert;
+        /** TLS client private key (PEM, PKCS#8), with {@link #cert}. */
+        public Path key;
+        /** RELP: most transactions sent and not yet acknowledged. */
+        public int relpWindow = 128;
         /** Lines to replay in a loop, or null to synthesize. */
         public Path file;
         /** The server's data directory: when set, canaries are sent and their alert latency measured. */
@@ -69,17 +77,18 @@ public final class LoadGenerator {
         final List<byte[]> fileLines = o.file == null ? null : readLines(o.file);
         final Result r = new Result();
         final AlertLatencyProbe probe = o.alertDataDir == null ? null : new AlertLatencyProbe(o.alertDataDir);
-        final long start = System.nanoTime();
-        final long end = start + (long) (o.durationSeconds * 1e9);
-        try {
-            send(r, probe, fileLines, start, end);
+        try (LineSink sink = LineSink.open(o)) {
+            // The clock starts once connected (TLS handshake, RELP open done).
+            final long start = System.nanoTime();
+            final long end = start + (long) (o.durationSeconds * 1e9);
+            send(sink, r, probe, fileLines, start, end);
+            r.seconds = (System.nanoTime() - start) / 1e9;
         } catch (IOException | RuntimeException e) {
             if (probe != null) {
                 probe.close();
             }
             throw e;
         }
-        r.seconds = (System.nanoTime() - start) / 1e9;
         if (probe != null) {
             final long deadline = System.nanoTime() + (long) (o.alertTimeoutSeconds * 1e9);
             while (probe.matched() < r.canaries && System.nanoTime() - deadline < 0 && probe.failure() == null) {
@@ -97,8 +106,8 @@ public final class LoadGenerator {
         return r;
     }
 
-    private void send(final Result r, final AlertLatencyProbe probe, final List<byte[]> fileLines, final long start,
-                      final long end) throws IOException {
+    private void send(final LineSink sink, final Result r, final AlertLatencyProbe probe,
+                      final List<byte[]> fileLines, final long start, final long end) throws IOException {
         final byte[] buf = new byte[64 * 1024];
         final TokenBucket bucket = o.rate > 0 ? new TokenBucket(o.rate, Math.max(1, o.rate / 100), System::nanoTime)
             : null;
@@ -109,50 +118,48 @@ public final class LoadGenerator {
         long seq = 0;
         int fileIndex = 0;
         byte[] header = header();
-        try (LineSink sink = LineSink.open(o.proto, o.target)) {
-            while (true) {
-                long now = System.nanoTime();
-                if (now - end >= 0) {
-                    break;
-                }
-                if (now - nextTick >= 0) {
-                    sink.flush();
-                    tick++;
-                    if (o.progress) {
-                        out.println("loadgen: t=" + tick + "s sent/s=" + (r.sent - lastTickSent) + " total=" + r.sent);
-                        out.flush();
-                    }
-                    lastTickSent = r.sent;
-                    nextTick += 1_000_000_000L;
-                    header = header();
-                }
-                if (bucket != null) {
-                    final long wait = bucket.tryAcquire();
-                    if (wait > 0) {
-                        sink.flush();
-                        java.util.concurrent.locks.LockSupport.parkNanos(Math.min(wait, end - now));
-                        continue;
-                    }
-                }
-                if (probe != null && now - nextCanary >= 0) {
-                    final byte[] c = canary(r.canaries).getBytes(StandardCharsets.UTF_8);
-                    // Recorded before the write, so that the alert can never be seen before its send time.
-                    probe.sent(r.canaries, System.nanoTime());
-                    sink.send(c, c.length);
-                    sink.flush();
-                    r.canaries++;
-                    nextCanary += o.canaryIntervalMs * 1_000_000L;
-                } else if (fileLines != null) {
-                    final byte[] line = fileLines.get(fileIndex);
-                    fileIndex = fileIndex + 1 == fileLines.size() ? 0 : fileIndex + 1;
-                    sink.send(line, line.length);
-                } else {
-                    System.arraycopy(header, 0, buf, 0, header.length);
-                    final int n = writeLong(buf, header.length, seq++);
-                    sink.send(buf, n);
-                }
-                r.sent++;
+        while (true) {
+            long now = System.nanoTime();
+            if (now - end >= 0) {
+                break;
             }
+            if (now - nextTick >= 0) {
+                sink.flush();
+                tick++;
+                if (o.progress) {
+                    out.println("loadgen: t=" + tick + "s sent/s=" + (r.sent - lastTickSent) + " total=" + r.sent);
+                    out.flush();
+                }
+                lastTickSent = r.sent;
+                nextTick += 1_000_000_000L;
+                header = header();
+            }
+            if (bucket != null) {
+                final long wait = bucket.tryAcquire();
+                if (wait > 0) {
+                    sink.flush();
+                    java.util.concurrent.locks.LockSupport.parkNanos(Math.min(wait, end - now));
+                    continue;
+                }
+            }
+            if (probe != null && now - nextCanary >= 0) {
+                final byte[] c = canary(r.canaries).getBytes(StandardCharsets.UTF_8);
+                // Recorded before the write, so that the alert can never be seen before its send time.
+                probe.sent(r.canaries, System.nanoTime());
+                sink.send(c, c.length);
+                sink.flush();
+                r.canaries++;
+                nextCanary += o.canaryIntervalMs * 1_000_000L;
+            } else if (fileLines != null) {
+                final byte[] line = fileLines.get(fileIndex);
+                fileIndex = fileIndex + 1 == fileLines.size() ? 0 : fileIndex + 1;
+                sink.send(line, line.length);
+            } else {
+                System.arraycopy(header, 0, buf, 0, header.length);
+                final int n = writeLong(buf, header.length, seq++);
+                sink.send(buf, n);
+            }
+            r.sent++;
         }
     }
 

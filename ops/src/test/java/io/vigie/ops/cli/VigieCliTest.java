@@ -52,7 +52,7 @@ class VigieCliTest {
         assertUsageError(Cli.run("loadgen", "--target", "127.0.0.1:1", "--rate", "fast", "--duration", "1"),
             "--rate");
         assertUsageError(Cli.run("loadgen", "--target", "127.0.0.1:1", "--rate", "10", "--duration", "1",
-            "--proto", "tls"), "not supported");
+            "--proto", "quic"), "unknown --proto");
         assertUsageError(Cli.run("loadgen", "--target", "127.0.0.1:1", "--rate", "10", "--duration", "0"),
             "--duration");
     }

@@ -63,7 +63,11 @@ public final class Rfc5424Decoder {
         System.arraycopy(SD_PREFIX, 0, name, 0, SD_PREFIX.length);
     }
 
-    /** True when {@code raw[offset, end)} starts like an RFC 5424 frame: {@code <digits>1 }. */
+    /**
+     * True when {@code raw[offset, end)} starts like an RFC 5424 frame: {@code <digits>1 }, or a header with another
+     * VERSION ({@code <digits>} NONZERO-DIGIT 0*2DIGIT SP, then a timestamp or NILVALUE), which the decoder rejects
+     * as {@code BAD_VERSION} rather than letting it pass as RFC 3164 text.
+     */
     public static boolean looksLikeRfc5424(final byte[] b, final int offset, final int end) {
         if (offset >= end || b[offset] != '<') {
             return false;
@@ -73,7 +77,21 @@ public final class Rfc5424Decoder {
         while (i < limit && SyslogSupport.isDigit(b[i])) {
             i++;
         }
-        return i > offset + 1 && i + 2 < end && b[i] == '>' && b[i + 1] == '1' && b[i + 2] == ' ';
+        if (i == offset + 1 || i + 2 >= end || b[i] != '>') {
+            return false;
+        }
+        if (b[i + 1] == '1' && b[i + 2] == ' ') {
+            return true;
+        }
+        // Section 6.2.2: VERSION = NONZERO-DIGIT 0*2DIGIT.
+        int j = i + 1;
+        if (b[j] < '1' || b[j] > '9') {
+            return false;
+        }
+        while (j < end && j - i <= 3 && SyslogSupport.isDigit(b[j])) {
+            j++;
+        }
+        return j - i <= 3 && j + 1 < end && b[j] == ' ' && (b[j + 1] == '-' || SyslogSupport.isDigit(b[j + 1]));
     }
 
     /**

@@ -181,7 +181,11 @@ public final class RelpFrameDecoder extends ByteToMessageDecoder {
     private void fail(final ChannelHandlerContext ctx, final ByteBuf in) {
         failed = true;
         handler.framingLost(ctx, in);
-        in.skipBytes(in.readableBytes());
+        // The handler closed the session; when that ran the channel's inactivation already (a close from a resumed
+        // decode), the cumulation is released by now and must not be touched (found by fuzzing).
+        if (in.refCnt() > 0) {
+            in.skipBytes(in.readableBytes());
+        }
     }
 
     private static boolean isDigit(final byte b) {

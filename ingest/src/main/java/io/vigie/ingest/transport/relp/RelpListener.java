@@ -9,7 +9,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.vigie.ingest.transport.ConnectionCounters;
+import io.vigie.ingest.transport.ConnectionGuard;
 import io.vigie.engine.Engine;
 import io.vigie.engine.status.EngineCounters;
 import io.vigie.engine.status.ListenerCounters;
@@ -33,6 +35,8 @@ public final class RelpListener implements AutoCloseable {
     private final Engine engine;
     private final ListenerCounters counters;
     private final Supplier<FrameDecoder> decoders;
+    private final ConnectionCounters connectionCounters;
+    private final ConnectionGuard guard;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel server;
@@ -50,6 +54,9 @@ public final class RelpListener implements AutoCloseable {
         this.engine = engine;
         this.counters = counters.listener(settings.name);
         this.decoders = decoders;
+        this.connectionCounters = new ConnectionCounters(counters, settings.name);
+        this.guard = new ConnectionGuard(settings.maxConnections, settings.maxConnectionsPerSource,
+            TimeUnit.SECONDS.toMillis(settings.handshakeTimeoutSeconds), connectionCounters);
     }
 
     /** Binds and starts; returns the bound port. */
@@ -63,9 +70,13 @@ public final class RelpListener implements AutoCloseable {
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(final SocketChannel ch) {
+                    ch.pipeline().addLast("guard", guard);
                     if (settings.sslContext != null) {
-                        final SslContext ssl = settings.sslContext.get();
-                        ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+                        final SslHandler ssl = settings.sslContext.get().newHandler(ch.alloc());
+                        if (settings.handshakeTimeoutSeconds > 0) {
+                            ssl.setHandshakeTimeoutMillis(TimeUnit.SECONDS.toMillis(settings.handshakeTimeoutSeconds));
+                        }
+                        ch.pipeline().addLast("tls", ssl);
                         if (settings.peerAllowList != null) {
                             ch.pipeline().addLast("tls-allow", settings.peerAllowList);
                         }
@@ -82,6 +93,11 @@ public final class RelpListener implements AutoCloseable {
         LOG.info("relp listener started, name={}, bind={}, port={}, tls={}", settings.name, settings.bind, port,
             settings.sslContext != null);
         return port;
+    }
+
+    /** Sessions this listener refused or closed by reason (connection limits, first-byte timeout). */
+    public ConnectionCounters connectionCounters() {
+        return connectionCounters;
     }
 
     /** The bound port (after start). */

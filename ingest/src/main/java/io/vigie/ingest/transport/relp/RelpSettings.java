@@ -27,4 +27,10 @@ public final class RelpSettings {
     public String software = "vigie";
     /** Event-loop threads (0 = Netty default). */
     public int threads = 1;
+    /** Most open sessions; more are closed at once, counted (0 = unlimited). */
+    public int maxConnections = 10_000;
+    /** Most open sessions from one source address; more are closed at once, counted (0 = unlimited). */
+    public int maxConnectionsPerSource = 256;
+    /** Seconds a new session has to send its first byte and, with TLS, to finish its handshake (0 = no limit). */
+    public int handshakeTimeoutSeconds = 10;
 }

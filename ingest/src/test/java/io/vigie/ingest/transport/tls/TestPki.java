@@ -26,13 +26,13 @@ import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Test certificates generated at test time (EC P-256); nothing is committed. */
-final class TestPki {
+public final class TestPki {
     private static final AtomicLong SERIAL = new AtomicLong(System.nanoTime());
 
     /** A key pair and its certificate. */
-    static final class Issued {
-        final KeyPair keys;
-        final X509Certificate cert;
+    public static final class Issued {
+        public final KeyPair keys;
+        public final X509Certificate cert;
 
         Issued(final KeyPair keys, final X509Certificate cert) {
             this.keys = keys;
@@ -40,7 +40,7 @@ final class TestPki {
         }
 
         /** Writes {@code <name>.crt} and {@code <name>.key} (PKCS#8) into dir. */
-        Path[] write(final Path dir, final String name) throws IOException, GeneralSecurityException {
+        public Path[] write(final Path dir, final String name) throws IOException, GeneralSecurityException {
             final Path crt = dir.resolve(name + ".crt");
             final Path key = dir.resolve(name + ".key");
             Files.writeString(crt, pem("CERTIFICATE", cert.getEncoded()));
@@ -52,13 +52,13 @@ final class TestPki {
     private TestPki() {
     }
 
-    static KeyPair keys() throws GeneralSecurityException {
+    public static KeyPair keys() throws GeneralSecurityException {
         final KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         return g.generateKeyPair();
     }
 
-    static Issued ca(final String cn) throws Exception {
+    public static Issued ca(final String cn) throws Exception {
         final KeyPair k = keys();
         final X500Name name = new X500Name("CN=" + cn);
         final X509v3CertificateBuilder b = builder(name, name, k);
@@ -68,7 +68,7 @@ final class TestPki {
     }
 
     /** A leaf certificate signed by the CA, with DNS SANs (and 127.0.0.1). */
-    static Issued leaf(final Issued ca, final String cn, final String... dnsNames) throws Exception {
+    public static Issued leaf(final Issued ca, final String cn, final String... dnsNames) throws Exception {
         final KeyPair k = keys();
         final X509v3CertificateBuilder b = builder(
             new X500Name(ca.cert.getSubjectX500Principal().getName()), new X500Name("CN=" + cn), k);
@@ -93,7 +93,7 @@ final class TestPki {
             b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
     }
 
-    static String pem(final String type, final byte[] der) {
+    public static String pem(final String type, final byte[] der) {
         return "-----BEGIN " + type + "-----\n"
             + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
             + "\n-----END " + type + "-----\n";
