@@ -83,10 +83,16 @@ public final class ConfigLoader {
         final YamlSection ingest = top.section("ingest").allow("syslog", "tls", "relp", "kafka");
         readSyslog(ingest.section("syslog"), c.ingest.syslog);
         readTls(ingest.section("tls"), c.ingest.tls, true);
-        final YamlSection relp = ingest.section("relp").allow("enabled", "bind", "port");
+        final YamlSection relp = ingest.section("relp").allow("enabled", "bind", "port", "max_connections",
+            "max_connections_per_source", "handshake_timeout_seconds");
         c.ingest.relp.enabled = relp.bool("enabled", c.ingest.relp.enabled);
         c.ingest.relp.bind = relp.string("bind", c.ingest.relp.bind);
         c.ingest.relp.port = relp.integer("port", c.ingest.relp.port, 0, 65_535);
+        c.ingest.relp.maxConnections = relp.integer("max_connections", c.ingest.relp.maxConnections, 1, 1_000_000);
+        c.ingest.relp.maxConnectionsPerSource = relp.integer("max_connections_per_source",
+            c.ingest.relp.maxConnectionsPerSource, 1, 1_000_000);
+        c.ingest.relp.handshakeTimeoutSeconds = relp.integer("handshake_timeout_seconds",
+            c.ingest.relp.handshakeTimeoutSeconds, 1, 3600);
         final YamlSection kafka = ingest.section("kafka")
             .allow("enabled", "bootstrap", "group_id", "topics", "format", "rebuild_window");
         c.ingest.kafka.enabled = kafka.bool("enabled", c.ingest.kafka.enabled);
@@ -164,7 +170,15 @@ public final class ConfigLoader {
         c.forward.kafka.bootstrap = kafkaOut.string("bootstrap", c.forward.kafka.bootstrap);
         c.forward.kafka.topic = kafkaOut.string("topic", c.forward.kafka.topic);
 
-        final YamlSection http = top.section("http").allow("enabled", "bind", "port", "tls");
+        final YamlSection http = top.section("http").allow("enabled", "bind", "port", "tls", "ingest");
+        final YamlSection httpIngest = http.section("ingest").allow("enabled", "max_body_bytes", "max_line_bytes",
+            "max_lines");
+        c.http.ingest.enabled = httpIngest.bool("enabled", c.http.ingest.enabled);
+        c.http.ingest.maxBodyBytes = httpIngest.integer("max_body_bytes", c.http.ingest.maxBodyBytes, 1024,
+            1024 * 1024);
+        c.http.ingest.maxLineBytes = httpIngest.integer("max_line_bytes", c.http.ingest.maxLineBytes, 480,
+            16 * 1024 * 1024);
+        c.http.ingest.maxLines = httpIngest.integer("max_lines", c.http.ingest.maxLines, 1, 1_000_000);
         c.http.enabled = http.bool("enabled", c.http.enabled);
         c.http.bind = http.string("bind", c.http.bind);
         c.http.port = http.integer("port", c.http.port, 0, 65_535);
@@ -197,7 +211,12 @@ public final class ConfigLoader {
 
     private static void readSyslog(final YamlSection s, final VigieConfig.Syslog out) {
         s.allow("enabled", "bind", "port", "udp", "tcp", "max_frame_bytes", "format", "tlp", "policy", "lenient",
-            "time_zone", "idle_timeout_seconds");
+            "time_zone", "idle_timeout_seconds", "max_connections", "max_connections_per_source",
+            "handshake_timeout_seconds");
+        out.maxConnections = s.integer("max_connections", out.maxConnections, 1, 1_000_000);
+        out.maxConnectionsPerSource = s.integer("max_connections_per_source", out.maxConnectionsPerSource, 1,
+            1_000_000);
+        out.handshakeTimeoutSeconds = s.integer("handshake_timeout_seconds", out.handshakeTimeoutSeconds, 1, 3600);
         out.enabled = s.bool("enabled", out.enabled);
         out.bind = s.string("bind", out.bind);
         out.port = s.integer("port", out.port, 0, 65_535);
@@ -219,9 +238,10 @@ public final class ConfigLoader {
 
     private static void readTls(final YamlSection s, final VigieConfig.Tls out, final boolean listener) {
         if (listener) {
-            s.allow("bind", "port", "cert", "key", "client_ca");
+            s.allow("bind", "port", "cert", "key", "client_ca", "allow");
             out.bind = s.string("bind", out.bind);
             out.port = s.integer("port", out.port, 0, 65_535);
+            out.allow = new ArrayList<>(s.strings("allow", out.allow));
         } else {
             s.allow("cert", "key", "client_ca");
         }

@@ -176,6 +176,11 @@ public final class VigieConfig {
         /** Zone of timestamps without one (RFC 3164). */
         public String timeZone = "UTC";
         public int idleTimeoutSeconds = 300;
+        /** Connection limits (also applied to the TLS listener). */
+        public int maxConnections = 10_000;
+        public int maxConnectionsPerSource = 256;
+        /** Seconds a new connection has to send its first byte (plain) or finish its handshake (TLS). */
+        public int handshakeTimeoutSeconds = 10;
     }
 
     /** {@code ingest.tls:} syslog over TLS (RFC 5425); served only when {@link #cert} and {@link #key} are set. */
@@ -186,6 +191,8 @@ public final class VigieConfig {
         public Path key;
         /** CA bundle for client certificates (mutual TLS), or null. */
         public Path clientCa;
+        /** Client certificates allowed: CN/SAN or {@code sha256:<hex>} (empty = any the CA accepts). */
+        public List<String> allow = new ArrayList<>();
 
         /** True when certificates are configured. */
         public boolean configured() {
@@ -193,11 +200,14 @@ public final class VigieConfig {
         }
     }
 
-    /** {@code ingest.relp:} RELP, acknowledged delivery (parsed; served by a later release). */
+    /** {@code ingest.relp:} RELP (what rsyslog's omrelp speaks), acknowledged after the raw journal append. */
     public static final class Relp {
         public boolean enabled;
         public String bind = "127.0.0.1";
         public int port = 2514;
+        public int maxConnections = 10_000;
+        public int maxConnectionsPerSource = 256;
+        public int handshakeTimeoutSeconds = 10;
     }
 
     /** {@code http:} the HTTP API and metrics. */
@@ -206,6 +216,16 @@ public final class VigieConfig {
         public String bind = "127.0.0.1";
         public int port = 8514;
         public Tls tls = new Tls();
+        public HttpIngest ingest = new HttpIngest();
+    }
+
+    /** {@code http.ingest:} POST /api/v1/ingest (JSON or syslog lines, acknowledged after the raw journal append). */
+    public static final class HttpIngest {
+        /** Off by default: the endpoint trusts whoever can reach it (restrict with http.tls.client_ca). */
+        public boolean enabled;
+        public int maxBodyBytes = 1024 * 1024;
+        public int maxLineBytes = 65_536;
+        public int maxLines = 10_000;
     }
 
     /** {@code engine:} the ring and the journals. */

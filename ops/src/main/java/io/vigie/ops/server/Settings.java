@@ -65,11 +65,19 @@ public final class Settings {
         l.tcpPolicy = "drop".equals(s.policy) ? RingPublisher.Policy.DROP : RingPublisher.Policy.BLOCK;
         l.decoder = decoder(c);
         l.idleTimeoutSeconds = s.idleTimeoutSeconds;
+        l.maxConnections = s.maxConnections;
+        l.maxConnectionsPerSource = s.maxConnectionsPerSource;
+        l.handshakeTimeoutSeconds = s.handshakeTimeoutSeconds;
         return l;
     }
 
-    /** The syslog-over-TLS listener (RFC 5425), or null when no certificates are configured. */
-    public static ListenerSettings syslogTls(final VigieConfig c) {
+    /**
+     * The syslog-over-TLS listener (RFC 5425), or null when no certificates are configured. Certificates, key and CA
+     * are re-read when their files change (new handshakes use the new material); an optional allow-list checks the
+     * client certificate after the handshake.
+     */
+    public static ListenerSettings syslogTls(final VigieConfig c,
+                                             final io.vigie.engine.status.EngineCounters counters) {
         final VigieConfig.Tls t = c.ingest.tls;
         if (!t.configured()) {
             return null;
@@ -80,8 +88,17 @@ public final class Settings {
         l.port = t.port;
         l.udp = false;
         l.tcp = true;
-        final SslContext ctx = sslContext(t, "ingest.tls");
-        l.sslContext = () -> ctx;
+        try {
+            l.sslContext = new io.vigie.ingest.transport.tls.ReloadingSslContext(t.cert, t.key, t.clientCa);
+        } catch (SSLException | RuntimeException e) {
+            throw new ConfigException("key 'ingest.tls': cannot load certificates (cert=" + t.cert + ", key=" + t.key
+                + "): " + e.getMessage(), e);
+        }
+        if (!t.allow.isEmpty()) {
+            l.peerAllowList = new io.vigie.ingest.transport.tls.PeerAllowList(t.allow,
+                counters.gauge(io.vigie.ingest.transport.ConnectionCounters.gaugeName(l.name,
+                    io.vigie.ingest.transport.ConnectionCounters.Reason.PEER_DENIED)));
+        }
         return l;
     }
 

@@ -38,6 +38,8 @@ public final class VigieServer implements AutoCloseable {
     private io.vigie.ops.feed.taxii.TaxiiServer taxii;
     private io.vigie.ops.assess.Assessor assessor;
     private io.vigie.ops.reload.RuleReloader reloader;
+    private final List<io.vigie.ingest.transport.relp.RelpListener> relpListeners = new ArrayList<>();
+    private int relpPort = -1;
     private java.util.concurrent.ScheduledExecutorService background;
     private io.vigie.ops.feed.stream.AlertStream alertStream;
     private io.vigie.ops.feed.stream.AlertQuery alertQuery;
@@ -100,12 +102,12 @@ public final class VigieServer implements AutoCloseable {
             if (config.ingest.syslog.enabled) {
                 syslogPort = startListener(Settings.syslog(config));
             }
-            final ListenerSettings tls = Settings.syslogTls(config);
+            final ListenerSettings tls = Settings.syslogTls(config, counters);
             if (tls != null) {
                 tlsPort = startListener(tls);
             }
             if (config.ingest.relp.enabled) {
-                LOG.warn("relp is configured but not served by this build, port={}", config.ingest.relp.port);
+                startRelp();
             }
             startKafka();
             startSharing();
@@ -114,6 +116,16 @@ public final class VigieServer implements AutoCloseable {
                 startTaxii();
                 startStream();
                 reloader.register(router);
+                if (config.http.ingest.enabled) {
+                    final io.vigie.ops.http.IngestEndpoint ingest = new io.vigie.ops.http.IngestEndpoint();
+                    ingest.maxBodyBytes = Math.min(config.http.ingest.maxBodyBytes, HttpServer.MAX_REQUEST_BYTES);
+                    ingest.maxLineBytes = config.http.ingest.maxLineBytes;
+                    ingest.maxLines = config.http.ingest.maxLines;
+                    ingest.tlp = io.vigie.engine.alert.Tlp.parse(config.ingest.syslog.tlp).ordinal();
+                    final io.vigie.ingest.codec.DecoderSettings decoding = Settings.decoder(config);
+                    ingest.register(router, engine, counters, () -> new io.vigie.ingest.codec.AutoDetectDecoder(
+                        io.vigie.engine.ring.EventFormat.AUTO, decoding, detection.messageDecoders().get()));
+                }
                 new StatusEndpoints(counters, engine::remainingCapacity, () -> new LinkedHashMap<>(addresses))
                     .register(router);
                 http = new HttpServer(config.http.bind, config.http.port, router,
@@ -125,6 +137,30 @@ public final class VigieServer implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    private void startRelp() throws InterruptedException {
+        final io.vigie.ingest.transport.relp.RelpSettings r = new io.vigie.ingest.transport.relp.RelpSettings();
+        r.bind = config.ingest.relp.bind;
+        r.port = config.ingest.relp.port;
+        r.maxDataBytes = config.ingest.syslog.maxFrameBytes;
+        r.tlp = io.vigie.engine.alert.Tlp.parse(config.ingest.syslog.tlp).ordinal();
+        r.maxConnections = config.ingest.relp.maxConnections;
+        r.maxConnectionsPerSource = config.ingest.relp.maxConnectionsPerSource;
+        r.handshakeTimeoutSeconds = config.ingest.relp.handshakeTimeoutSeconds;
+        final io.vigie.ingest.codec.DecoderSettings decoding = Settings.decoder(config);
+        final io.vigie.ingest.transport.relp.RelpListener relp = new io.vigie.ingest.transport.relp.RelpListener(r,
+            engine, counters, () -> new io.vigie.ingest.codec.AutoDetectDecoder(io.vigie.engine.ring.EventFormat.AUTO,
+                decoding, detection.messageDecoders().get()));
+        relpListeners.add(relp);
+        relpPort = relp.start();
+        addresses.put(r.name, "relp " + r.bind + ":" + relpPort);
+        LOG.info("listener started, name={}, transports=relp, bind={}, port={}", r.name, r.bind, relpPort);
+    }
+
+    /** Bound RELP port, -1 when not enabled. */
+    public int relpPort() {
+        return relpPort;
     }
 
     private void startKafka() {
@@ -332,6 +368,13 @@ public final class VigieServer implements AutoCloseable {
         for (final SyslogListener l : listeners) {
             try {
                 l.close();
+            } catch (RuntimeException e) {
+                LOG.warn("listener close failed, error={}", e.toString());
+            }
+        }
+        for (final io.vigie.ingest.transport.relp.RelpListener r : relpListeners) {
+            try {
+                r.close();
             } catch (RuntimeException e) {
                 LOG.warn("listener close failed, error={}", e.toString());
             }
