@@ -8,8 +8,10 @@ import java.util.ArrayList;
 /**
  * Marks the alerts of rules tagged {@value #TAG} as {@code federated} and fills {@code extra.socs},
  * {@code extra.countries}, {@code extra.sectors} (read by the assessment's scope criterion) and
- * {@code extra.indicator} from the signals that contributed (the alert's {@code signal.indicator} group value,
- * within its first/last seen), then hands the alert to the next enricher (the assessor), if any.
+ * {@code extra.indicator} from the signals of the alert's indicator (its {@code signal.indicator} group value) whose
+ * time lies within {@code window} of the alert's first/last seen (signals may arrive out of order, so the triggering
+ * one is not always the latest; use the federated rules' largest timespan), then hands the alert to the next
+ * enricher (the assessor), if any.
  */
 public final class FederatedAlertEnricher implements AlertEnricher {
     /** Tag of federated rules (on the correlation rule). */
@@ -19,14 +21,17 @@ public final class FederatedAlertEnricher implements AlertEnricher {
 
     private final FederationTracker tracker;
     private final AlertEnricher next;
+    private final long windowNanos;
 
     /**
-     * @param tracker the sightings recorded by the peer subscribers
-     * @param next    the enricher to run afterwards (e.g. the assessor), or null
+     * @param tracker     the sightings recorded by the peer subscribers
+     * @param next        the enricher to run afterwards (e.g. the assessor), or null
+     * @param windowNanos how far around the alert's first/last seen a sighting still counts (nanoseconds)
      */
-    public FederatedAlertEnricher(final FederationTracker tracker, final AlertEnricher next) {
+    public FederatedAlertEnricher(final FederationTracker tracker, final AlertEnricher next, final long windowNanos) {
         this.tracker = tracker;
         this.next = next;
+        this.windowNanos = windowNanos;
     }
 
     @Override
@@ -35,8 +40,9 @@ public final class FederatedAlertEnricher implements AlertEnricher {
             alert.ruleType = "federated";
             final String indicator = alert.group.get(INDICATOR);
             if (indicator != null) {
-                final FederationTracker.Scope s = tracker.scope(indicator, alert.firstSeenNanos,
-                    alert.lastSeenNanos);
+                final long lo = Math.min(alert.firstSeenNanos, alert.lastSeenNanos);
+                final long hi = Math.max(alert.firstSeenNanos, alert.lastSeenNanos);
+                final FederationTracker.Scope s = tracker.scope(indicator, lo - windowNanos, hi + windowNanos);
                 alert.extra.put("indicator", indicator);
                 alert.extra.put("socs", new ArrayList<>(s.socs()));
                 alert.extra.put("countries", new ArrayList<>(s.countries()));

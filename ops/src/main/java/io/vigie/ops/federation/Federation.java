@@ -40,7 +40,7 @@ public final class Federation implements AutoCloseable {
 
     /** The enricher to install as the engine's alert enricher, running {@code next} (the assessor) after it. */
     public AlertEnricher enricher(final AlertEnricher next) {
-        return new FederatedAlertEnricher(tracker, next);
+        return new FederatedAlertEnricher(tracker, next, settings.scopeWindow.toNanos());
     }
 
     /** Starts one subscriber per peer, publishing signals into the engine's ring (listener {@code federation}). */

@@ -62,6 +62,11 @@ public final class PeerSubscriber implements AutoCloseable {
         public Duration connectTimeout = Duration.ofSeconds(10);
         /** A connection silent this long (no event, no heartbeat) is dropped and reopened. */
         public Duration idleTimeout = Duration.ofSeconds(60);
+        /**
+         * How far around a federated alert's first/last seen a peer's sighting of its indicator counts in
+         * {@code extra.socs|countries|sectors}: the federated rules' largest timespan.
+         */
+        public Duration scopeWindow = Duration.ofHours(24);
         /** Alert ids remembered for duplicate detection. */
         public int dedupCapacity = 100_000;
     }
