@@ -4,11 +4,15 @@ import io.vigie.engine.Engine;
 import io.vigie.engine.detect.AlertEnricher;
 import io.vigie.engine.status.EngineCounters;
 
+import io.vigie.ops.share.ConfiguredSubscribers;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A node's federation: its peer subscribers, the sightings tracker and the federated alert enricher. Build it
@@ -36,6 +40,45 @@ public final class Federation implements AutoCloseable {
         this.stateDir = dataDir.resolve(STATE_DIR);
         this.settings = settings;
         this.tracker = new FederationTracker(100_000, 256);
+    }
+
+    /**
+     * One configured peer ({@code federation.peers[]}): {@code name}, {@code url} (base URL of its HTTP server),
+     * the bearer token from {@code tokenFile} or the environment variable {@code tokenEnv}, {@code country},
+     * {@code sector} (both optional).
+     */
+    public record Spec(String name, String url, Path tokenFile, String tokenEnv, String country, String sector) {
+    }
+
+    /**
+     * Peers from their configuration, tokens resolved (file first, then environment).
+     *
+     * @throws IllegalArgumentException naming the peer and key when a URL or token is missing or unreadable
+     */
+    public static List<PeerSubscriber.Peer> peers(final List<Spec> specs, final Function<String, String> env) {
+        final List<PeerSubscriber.Peer> out = new ArrayList<>();
+        for (final Spec s : specs) {
+            final String where = "federation.peers[" + s.name() + "]";
+            if (s.url() == null || !(s.url().startsWith("http://") || s.url().startsWith("https://"))) {
+                throw new IllegalArgumentException(where + ".url must be an http(s) URL: " + s.url());
+            }
+            final URI url = URI.create(s.url());
+            String token = null;
+            if (s.tokenFile() != null) {
+                try {
+                    token = ConfiguredSubscribers.tokenFromFile(s.tokenFile());
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(where + ".token_file unreadable: " + s.tokenFile(), e);
+                }
+            } else if (s.tokenEnv() != null) {
+                token = env.apply(s.tokenEnv());
+            }
+            if (token == null || token.isEmpty()) {
+                throw new IllegalArgumentException(where + ": token_file or token_env must give a token");
+            }
+            out.add(new PeerSubscriber.Peer(s.name(), () -> url, token, s.country(), s.sector()));
+        }
+        return out;
     }
 
     /** The enricher to install as the engine's alert enricher, running {@code next} (the assessor) after it. */
