@@ -116,11 +116,15 @@ class FederationIT {
             socs[0].close();
             socs[0] = new VigieServer(c1);
             socs[0].start();
-            urls.get(0).set(base(socs[0]));
-            syslog(socs[0], "victim-a", "alice", "192.0.2.44");
+            // Raised while the hub still points at the old, dead port (a network cut): delivered on reconnection.
+            final VigieServer restarted = socs[0];
+            syslog(restarted, "victim-a", "alice", "203.0.113.77");
+            await(() -> alertIds(dir.resolve("soc-1").resolve("alerts")).size() == 4, "soc-1 alert while cut off");
+            urls.get(0).set(base(restarted));
+            syslog(restarted, "victim-a", "alice", "192.0.2.44");
             await(() -> federated(hubData, "192.0.2.44") != null, "federated alert for 192.0.2.44 after restart");
             final Set<String> soc1Alerts = alertIds(dir.resolve("soc-1").resolve("alerts"));
-            assertEquals(4, soc1Alerts.size(), "soc-1 raised 4 alerts: " + soc1Alerts);
+            assertEquals(5, soc1Alerts.size(), "soc-1 raised 5 alerts: " + soc1Alerts);
             await(() -> signalsByAlert.keySet().containsAll(soc1Alerts), "every soc-1 alert reached the hub");
             Thread.sleep(500);
             for (final String id : soc1Alerts) {
