@@ -67,6 +67,11 @@ public final class PeerSubscriber implements AutoCloseable {
          * {@code extra.socs|countries|sectors}: the federated rules' largest timespan.
          */
         public Duration scopeWindow = Duration.ofHours(24);
+        /**
+         * Where a peer with no saved position is first read from: true = its oldest journaled alert, false = only
+         * alerts raised from now on.
+         */
+        public boolean fromStart = true;
         /** Alert ids remembered for duplicate detection. */
         public int dedupCapacity = 100_000;
     }
@@ -162,7 +167,7 @@ public final class PeerSubscriber implements AutoCloseable {
         final HttpRequest.Builder rb = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + peer.token())
             .header("Accept", "text/event-stream");
         final long from = lastId;
-        rb.uri(URI.create(uri + (from >= 0 ? "" : "?from=start")));
+        rb.uri(URI.create(uri + (from >= 0 ? "" : settings.fromStart ? "?from=start" : "?from=end")));
         if (from >= 0) {
             rb.header("Last-Event-ID", Long.toString(from));
         }
