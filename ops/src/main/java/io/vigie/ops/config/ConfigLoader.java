@@ -282,15 +282,24 @@ public final class ConfigLoader {
     }
 
     private static void readFederation(final YamlSection s, final VigieConfig.Federation out) {
-        s.allow("peers", "corroboration");
+        s.allow("peers", "corroboration", "min_backoff", "max_backoff", "idle_timeout", "scope_window",
+            "dedup_capacity", "start_at");
         for (final YamlSection peer : s.sections("peers")) {
-            peer.allow("name", "url", "token_file", "token_env");
+            peer.allow("name", "url", "token_file", "token_env", "country", "sector");
             final VigieConfig.Peer x = new VigieConfig.Peer();
             x.name = peer.string("name", null);
             x.url = peer.string("url", null);
             x.token = peer.secret("token");
+            x.country = peer.string("country", null);
+            x.sector = peer.string("sector", null);
             out.peers.add(x);
         }
+        out.minBackoff = s.duration("min_backoff", out.minBackoff);
+        out.maxBackoff = s.duration("max_backoff", out.maxBackoff);
+        out.idleTimeout = s.duration("idle_timeout", out.idleTimeout);
+        out.scopeWindow = s.duration("scope_window", out.scopeWindow);
+        out.dedupCapacity = s.integer("dedup_capacity", out.dedupCapacity, 16, 100_000_000);
+        out.startAt = s.choice("start_at", out.startAt, "start", "end");
         final YamlSection c = s.section("corroboration").allow("min_socs", "window");
         out.corroboration.minSocs = c.integer("min_socs", out.corroboration.minSocs, 1, 1000);
         out.corroboration.window = c.duration("window", out.corroboration.window);

@@ -288,17 +288,29 @@ public final class VigieConfig {
         public List<String> collections = new ArrayList<>();
     }
 
-    /** {@code federation:} peers and corroboration (parsed; consumed by federation). */
+    /** {@code federation:} peers whose alert streams this node follows, as signals for federated rules. */
     public static final class Federation {
         public List<Peer> peers = new ArrayList<>();
         public Corroboration corroboration = new Corroboration();
+        public Duration minBackoff = Duration.ofMillis(500);
+        public Duration maxBackoff = Duration.ofSeconds(30);
+        /** Reconnect when a peer stream is silent this long (above the peers' stream heartbeat). */
+        public Duration idleTimeout = Duration.ofSeconds(60);
+        /** Window around a federated alert in which the reporting SOCs/countries/sectors are counted. */
+        public Duration scopeWindow = Duration.ofHours(24);
+        public int dedupCapacity = 100_000;
+        /** start | end: where to begin following a peer without a saved position. */
+        public String startAt = "start";
     }
 
     /** One entry of {@code federation.peers}. */
     public static final class Peer {
         public String name;
+        /** The peer's HTTP base URL (its /api/v1/alerts/stream is followed). */
         public String url;
         public Secret token;
+        public String country;
+        public String sector;
     }
 
     /** {@code federation.corroboration}. */

@@ -38,6 +38,7 @@ public final class VigieServer implements AutoCloseable {
     private io.vigie.ops.feed.taxii.TaxiiServer taxii;
     private io.vigie.ops.assess.Assessor assessor;
     private io.vigie.ops.reload.RuleReloader reloader;
+    private io.vigie.ops.federation.Federation federation;
     private final List<io.vigie.ingest.transport.relp.RelpListener> relpListeners = new ArrayList<>();
     private int relpPort = -1;
     private java.util.concurrent.ScheduledExecutorService background;
@@ -86,7 +87,8 @@ public final class VigieServer implements AutoCloseable {
         }
         assessor = new io.vigie.ops.assess.Assessor(assessmentSettings(), counters);
         final Engine.Configuration engineConfig = Settings.engine(config, config.dataDir, engineDetectors);
-        engineConfig.alertEnricher = assessor;
+        federation = federation();
+        engineConfig.alertEnricher = federation.enricher(assessor);
         engine = new Engine(engineConfig, counters);
         engine.start();
         assessor.start();
@@ -111,6 +113,10 @@ public final class VigieServer implements AutoCloseable {
             }
             startKafka();
             startSharing();
+            federation.start(engine, counters);
+            if (!config.federation.peers.isEmpty()) {
+                addresses.put("federation", config.federation.peers.size() + " peers");
+            }
             startCefForward();
             if (config.http.enabled) {
                 startTaxii();
@@ -137,6 +143,26 @@ public final class VigieServer implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    private io.vigie.ops.federation.Federation federation() {
+        final List<io.vigie.ops.federation.PeerSubscriber.Peer> peers = new ArrayList<>();
+        for (final VigieConfig.Peer p : config.federation.peers) {
+            if (p.name == null || p.url == null) {
+                throw new io.vigie.ops.config.ConfigException("federation.peers: name and url are required");
+            }
+            final java.net.URI url = java.net.URI.create(p.url);
+            peers.add(new io.vigie.ops.federation.PeerSubscriber.Peer(p.name, () -> url,
+                p.token == null ? null : p.token.value(), p.country, p.sector));
+        }
+        final io.vigie.ops.federation.PeerSubscriber.Settings fs = new io.vigie.ops.federation.PeerSubscriber.Settings();
+        fs.minBackoff = config.federation.minBackoff;
+        fs.maxBackoff = config.federation.maxBackoff;
+        fs.idleTimeout = config.federation.idleTimeout;
+        fs.scopeWindow = config.federation.scopeWindow;
+        fs.dedupCapacity = config.federation.dedupCapacity;
+        fs.fromStart = "start".equals(config.federation.startAt);
+        return new io.vigie.ops.federation.Federation(peers, config.dataDir, fs);
     }
 
     private void startRelp() throws InterruptedException {
@@ -381,6 +407,9 @@ public final class VigieServer implements AutoCloseable {
         }
         if (kafkaSource != null) {
             kafkaSource.close();
+        }
+        if (federation != null) {
+            federation.close();
         }
         if (reloader != null) {
             reloader.close();
