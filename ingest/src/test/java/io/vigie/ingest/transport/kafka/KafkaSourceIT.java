@@ -93,7 +93,14 @@ class KafkaSourceIT {
         try (Engine engine = engine(counters)) {
             final KafkaSettings s = settings("in-crash", "g-crash");
             s.maxPollRecords = 50;
-            final KafkaSource first = new KafkaSource(s, engine, DECODERS);
+            // A slowed decoder (200 us per record) so that the crash really lands mid-run on a fast machine.
+            final KafkaSource first = new KafkaSource(s, engine, () -> {
+                final io.vigie.ingest.codec.FrameDecoder d = DECODERS.get();
+                return e -> {
+                    java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                    d.decode(e);
+                };
+            });
             first.start();
             await(() -> total(committedOrEmpty("g-crash")) >= RECORDS / 3, "a third committed");
             first.closeWithoutCommit();
