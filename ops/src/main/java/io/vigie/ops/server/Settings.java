@@ -102,12 +102,15 @@ public final class Settings {
         return l;
     }
 
-    /** A server TLS context from PEM files, requiring client certificates when {@code client_ca} is set. */
+    /**
+     * The HTTP server's TLS context from PEM files. With {@code client_ca}, client certificates are requested and
+     * verified but optional, so that subscribers may authenticate either by certificate or by bearer token.
+     */
     public static SslContext sslContext(final VigieConfig.Tls t, final String key) {
         try {
             final SslContextBuilder b = SslContextBuilder.forServer(t.cert.toFile(), t.key.toFile());
             if (t.clientCa != null) {
-                b.trustManager(t.clientCa.toFile()).clientAuth(ClientAuth.REQUIRE);
+                b.trustManager(t.clientCa.toFile()).clientAuth(ClientAuth.OPTIONAL);
             }
             return b.build();
         } catch (SSLException | IllegalArgumentException e) {
