@@ -3,8 +3,9 @@ package io.vigie.rules.compile;
 /**
  * Allocation-free byte helpers for the matchers: ASCII case folding, substring search, Sigma wildcard matching,
  * decimal and IP parsing. Case folding is ASCII only: non-ASCII bytes (UTF-8 multi-byte sequences) compare exactly.
+ * Public only for {@link #parseNumber}, which correlation shares so that thresholds and field values round alike.
  */
-final class ByteOps {
+public final class ByteOps {
     /** Lower-case table for ASCII; every other byte maps to itself. */
     static final byte[] LOWER = new byte[256];
     /** Wildcard units in a compiled glob: any run of characters, and one character. */
@@ -129,7 +130,7 @@ final class ByteOps {
      * Parses a decimal number ({@code -12}, {@code 3.25}, {@code +1e3}) from bytes without allocation; NaN when the
      * bytes are not a number. Used for both rule thresholds and field values so both sides round the same way.
      */
-    static double parseNumber(final byte[] b, final int off, final int len) {
+    public static double parseNumber(final byte[] b, final int off, final int len) {
         int i = off;
         final int end = off + len;
         while (i < end && (b[i] == ' ' || b[i] == '\t')) {

@@ -896,69 +896,12 @@ public final class CorrelationEngine implements CorrelationHook {
         return h;
     }
 
-    /** Parses ASCII decimal ({@code -12}, {@code 3.5}, {@code 1e3}) without allocation; NaN when not a number. */
+    /**
+     * Parses ASCII decimal ({@code -12}, {@code 3.5}, {@code 1e3}) without allocation; NaN when not a number. The
+     * same parser as the Sigma matchers', so a value compares and aggregates alike in both.
+     */
     static double parseDouble(final byte[] b, final int off, final int len) {
-        if (len <= 0 || len > 64) {
-            return Double.NaN;
-        }
-        int i = off;
-        final int end = off + len;
-        boolean neg = false;
-        if (b[i] == '-' || b[i] == '+') {
-            neg = b[i] == '-';
-            i++;
-        }
-        long mantissa = 0;
-        int scale = 0;
-        int digits = 0;
-        boolean dot = false;
-        for (; i < end; i++) {
-            final byte c = b[i];
-            if (c >= '0' && c <= '9') {
-                if (mantissa < 100_000_000_000_000_000L) {
-                    mantissa = mantissa * 10 + (c - '0');
-                    if (dot) {
-                        scale--;
-                    }
-                } else if (!dot) {
-                    scale++;
-                }
-                digits++;
-            } else if (c == '.' && !dot) {
-                dot = true;
-            } else {
-                break;
-            }
-        }
-        if (digits == 0) {
-            return Double.NaN;
-        }
-        if (i < end) {
-            if (b[i] != 'e' && b[i] != 'E') {
-                return Double.NaN;
-            }
-            i++;
-            boolean eneg = false;
-            if (i < end && (b[i] == '-' || b[i] == '+')) {
-                eneg = b[i] == '-';
-                i++;
-            }
-            if (i == end) {
-                return Double.NaN;
-            }
-            int exp = 0;
-            for (; i < end; i++) {
-                final int d = b[i] - '0';
-                if (d < 0 || d > 9 || exp > 400) {
-                    return Double.NaN;
-                }
-                exp = exp * 10 + d;
-            }
-            scale += eneg ? -exp : exp;
-        }
-        final double v = scale == 0 ? mantissa : scale > 0 ? mantissa * Math.pow(10, scale)
-            : mantissa / Math.pow(10, -scale);
-        return neg ? -v : v;
+        return io.vigie.rules.compile.ByteOps.parseNumber(b, off, len);
     }
 
     // --- counters (read by tests and the status page; single writer, racy reads are fine) -----------------------
