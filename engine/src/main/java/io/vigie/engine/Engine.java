@@ -144,7 +144,7 @@ public final class Engine implements AutoCloseable {
         if (config.detectorFactory != null) {
             final SequenceBarrier afterJournal = ring.newBarrier(journalProcessor.getSequence());
             for (int i = 0; i < config.workers; i++) {
-                final DetectionWorker worker = new DetectionWorker(i, config.workers,
+                final DetectionWorker worker = new DetectionWorker(
                     config.detectorFactory.create(i, config.workers), alertRing, counters);
                 final BatchEventProcessor<TelemetryEvent> p =
                     new BatchEventProcessorBuilder().build(ring, afterJournal, worker);

@@ -16,16 +16,12 @@ import io.vigie.engine.status.StageLatencies;
  * Owned by its own thread; the detector's state is single-writer.
  */
 public final class DetectionWorker implements EventHandler<TelemetryEvent>, AlertSink {
-    private final int ordinal;
-    private final int workers;
     private final Detector detector;
     private final RingBuffer<AlertWorker.AlertSlot> alertRing;
     private final StageLatencies latencies;
 
-    public DetectionWorker(final int ordinal, final int workers, final Detector detector,
+    public DetectionWorker(final Detector detector,
                            final RingBuffer<AlertWorker.AlertSlot> alertRing, final EngineCounters counters) {
-        this.ordinal = ordinal;
-        this.workers = workers;
         this.detector = detector;
         this.alertRing = alertRing;
         this.latencies = counters.latencies();
