@@ -21,6 +21,7 @@ import io.vigie.engine.internal.JournalWorker;
 import io.vigie.engine.journal.AlertAppender;
 import io.vigie.engine.journal.RawJournal;
 import io.vigie.engine.journal.SyncPolicy;
+import io.vigie.engine.ring.BackoffWaitStrategy;
 import io.vigie.engine.ring.TelemetryEvent;
 import io.vigie.engine.status.EngineCounters;
 import org.slf4j.Logger;
@@ -63,8 +64,8 @@ public final class Engine implements AutoCloseable {
         public int workers = 1;
         /** Journal sync policy (see {@link SyncPolicy}). */
         public SyncPolicy syncPolicy = SyncPolicy.NONE;
-        /** Ring wait strategy: sleeping (default), blocking, yielding, busy-spin. */
-        public String waitStrategy = "sleeping";
+        /** Ring wait strategy: backoff (default, {@link BackoffWaitStrategy}), sleeping, blocking, yielding, busy-spin. */
+        public String waitStrategy = "backoff";
         /** SOC node id, stamped on alerts. */
         public String soc = "vigie";
         /** Rule workers' detectors; null runs no detection. */
@@ -176,9 +177,11 @@ public final class Engine implements AutoCloseable {
                 return new BusySpinWaitStrategy();
             case "sleeping":
                 return new SleepingWaitStrategy();
+            case "backoff":
+                return new BackoffWaitStrategy();
             default:
                 throw new IllegalArgumentException("unknown wait strategy '" + name
-                    + "' (expected sleeping, blocking, yielding or busy-spin)");
+                    + "' (expected backoff, sleeping, blocking, yielding or busy-spin)");
         }
     }
 

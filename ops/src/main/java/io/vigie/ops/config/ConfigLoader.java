@@ -193,7 +193,7 @@ public final class ConfigLoader {
         }
         c.engine.workers = engine.integer("workers", c.engine.workers, 1, 64);
         c.engine.sync = engine.choice("sync", c.engine.sync, "none", "async", "sync");
-        c.engine.waitStrategy = engine.choice("wait_strategy", c.engine.waitStrategy, "sleeping", "blocking",
+        c.engine.waitStrategy = engine.choice("wait_strategy", c.engine.waitStrategy, "backoff", "sleeping", "blocking",
             "yielding", "busy-spin");
         c.engine.quarantineMaxBytes = engine.longValue("quarantine_max_bytes", c.engine.quarantineMaxBytes,
             1024 * 1024, Long.MAX_VALUE);

@@ -234,8 +234,8 @@ public final class VigieConfig {
         public int workers = 1;
         /** none, async or sync (see {@code SyncPolicy}). */
         public String sync = "none";
-        /** sleeping, blocking, yielding or busy-spin. */
-        public String waitStrategy = "sleeping";
+        /** backoff, sleeping, blocking, yielding or busy-spin. */
+        public String waitStrategy = "backoff";
         public long quarantineMaxBytes = 256L * 1024 * 1024;
     }
 

@@ -51,7 +51,7 @@ class ConfigLoaderTest {
             assertEquals(16_384, c.engine.ringSize);
             assertEquals(1, c.engine.workers);
             assertEquals("none", c.engine.sync);
-            assertEquals("sleeping", c.engine.waitStrategy);
+            assertEquals("backoff", c.engine.waitStrategy);
             assertEquals(3, c.federation.corroboration.minSocs);
             assertEquals(Duration.ofHours(1), c.federation.corroboration.window);
             assertNull(c.sharing.pseudonymize.key);
