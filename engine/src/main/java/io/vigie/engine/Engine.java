@@ -115,7 +115,8 @@ public final class Engine implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot create data directory " + config.dataDir + ": " + e.getMessage(), e);
         }
-        this.journal = new RawJournal(config.dataDir.resolve("raw"), config.syncPolicy, this::listenerName);
+        this.journal = new RawJournal(config.dataDir.resolve("raw"), config.syncPolicy, this::listenerName)
+            .touchAhead("vigie-journal-touch");
         this.quarantine = new RawJournal(config.dataDir.resolve("quarantine"), config.syncPolicy, this::listenerName,
             net.openhft.chronicle.queue.RollCycles.FIVE_MINUTELY);
         this.alertAppender = new AlertAppender(config.dataDir.resolve("alerts"), config.syncPolicy);

@@ -31,6 +31,9 @@ public final class RawJournal implements AutoCloseable {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private ExcerptAppender appender;
+    /** Faults pages in ahead of the appender (raw journal only), or null. */
+    private PageToucher toucher;
+    private int toucherCycle = Integer.MIN_VALUE;
     /** Record header scratch (appending thread only). */
     private byte[] header = new byte[RawRecordDescriptor.FIXED_HEADER_BYTES + 64];
 
@@ -114,12 +117,38 @@ public final class RawJournal implements AutoCloseable {
         SHORT.set(h, RawRecordDescriptor.FIXED_HEADER_BYTES, (short) nameLength);
         System.arraycopy(name, 0, h, RawRecordDescriptor.FIXED_HEADER_BYTES + 2, nameLength);
         INT.set(h, RawRecordDescriptor.FIXED_HEADER_BYTES + 2 + nameLength, rawLength);
+        final long end;
         try (DocumentContext dc = appender.writingDocument()) {
             final Bytes<?> b = dc.wire().bytes();
             b.write(h, 0, headerLength);
             b.write(e.raw(), 0, rawLength);
+            end = b.writePosition();
+        }
+        if (toucher != null) {
+            final int cycle = appender.cycle();
+            if (cycle != toucherCycle) {
+                toucherCycle = cycle;
+                toucher.file(appender.currentFile());
+            }
+            toucher.advance(end);
         }
         return appender.lastIndexAppended();
+    }
+
+    /**
+     * Starts a {@link PageToucher} thread that faults the journal file's next pages in ahead of the appender
+     * (worth it where the journal is hot: the raw journal, not the quarantine). Call before the first append.
+     */
+    public RawJournal touchAhead(final String threadName) {
+        if (toucher == null) {
+            toucher = new PageToucher(threadName);
+        }
+        return this;
+    }
+
+    /** Pages faulted in ahead by the toucher (0 without one). */
+    public long pagesTouchedAhead() {
+        return toucher == null ? 0 : toucher.touchedPages();
     }
 
     /** Flushes per the sync policy (end of batch, journal thread). */
@@ -136,6 +165,10 @@ public final class RawJournal implements AutoCloseable {
 
     /** Closes the appender; call on the appending thread (worker shutdown). */
     public void closeAppender() {
+        if (toucher != null) {
+            toucher.close();
+            toucher = null;
+        }
         if (appender != null) {
             appender.close();
             appender = null;
@@ -145,6 +178,10 @@ public final class RawJournal implements AutoCloseable {
     /** Closes the queue (after the appending thread has stopped). */
     @Override
     public void close() {
+        if (toucher != null) {
+            toucher.close();
+            toucher = null;
+        }
         queue.close();
     }
 }

@@ -405,11 +405,28 @@ public final class TelemetryEvent {
         return negative ? -v : v;
     }
 
+    private static final int SMALL_NUMBERS = 1000;
+    /** Decimal digits of 0..999: per value, up to three digits then their count. */
+    private static final byte[] SMALL_DIGITS = new byte[SMALL_NUMBERS * 4];
+
+    static {
+        for (int v = 0; v < SMALL_NUMBERS; v++) {
+            final byte[] d = Integer.toString(v).getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(d, 0, SMALL_DIGITS, v * 4, d.length);
+            SMALL_DIGITS[v * 4 + 3] = (byte) d.length;
+        }
+    }
+
     /** Writes a long as ASCII decimal at {@code pos}; returns the new end. The buffer must have 20 bytes free. */
     public static int writeLong(final byte[] dst, final int pos, final long value) {
-        if (value == 0) {
-            dst[pos] = '0';
-            return pos + 1;
+        if (value >= 0 && value < SMALL_NUMBERS) {
+            // PRI, facility, severity, version, ports...: no division on the common small values.
+            final int v = (int) value;
+            final int n = SMALL_DIGITS[v * 4 + 3];
+            for (int k = 0; k < n; k++) {
+                dst[pos + k] = SMALL_DIGITS[v * 4 + k];
+            }
+            return pos + n;
         }
         long v = value;
         int p = pos;

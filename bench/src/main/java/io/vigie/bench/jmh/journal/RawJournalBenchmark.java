@@ -30,7 +30,8 @@ import java.util.stream.Stream;
 /**
  * The raw-journal append every accepted event pays on the journal worker: one {@link RawJournal#append} of a
  * 130-byte RFC 5424 frame with its metadata into a real Chronicle Queue in a temporary directory (sync none, the
- * default). Throughput = records/s on the journal thread; {@code -prof gc} should show ~0 B/op.
+ * default). Throughput = records/s on the journal thread; {@code -prof gc} should show ~0 B/op. With
+ * {@code touchAhead} the page faults of the file's fresh pages are taken by the toucher thread (on the other core).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -50,6 +51,10 @@ public class RawJournalBenchmark {
     @Param({"tmp"})
     public String where;
 
+    /** With the page toucher (the engine's default for the raw journal) or without. */
+    @Param({"true", "false"})
+    public boolean touchAhead;
+
     private Path dir;
     private RawJournal journal;
     private TelemetryEvent event;
@@ -63,6 +68,9 @@ public class RawJournalBenchmark {
             frame[i] = FRAME[i % FRAME.length];
         }
         journal = new RawJournal(dir, SyncPolicy.NONE, id -> "syslog");
+        if (touchAhead) {
+            journal.touchAhead("bench-journal-touch");
+        }
         event = new TelemetryEvent();
         event.reset();
         event.setRaw(frame, 0, frame.length);

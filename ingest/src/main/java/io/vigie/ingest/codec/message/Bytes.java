@@ -9,6 +9,11 @@ import java.nio.charset.StandardCharsets;
  * Allocation-free; every method tolerates empty or truncated ranges (returns -1 or false, never throws).
  */
 final class Bytes {
+    private static final java.lang.invoke.VarHandle LONG = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+        long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
     private Bytes() {
     }
 
@@ -18,7 +23,19 @@ final class Bytes {
     }
 
     static int indexOf(final byte[] b, final int from, final int end, final byte c) {
-        for (int i = from; i < end; i++) {
+        int i = Math.max(from, 0);
+        final int stop = Math.min(end, b.length);
+        // Eight bytes per step (SWAR): a byte equal to c becomes zero after the XOR, and the classic
+        // (x - 0x01..) & ~x & 0x80.. test flags zero bytes; the lowest flag is the first match (little-endian reads).
+        final long pattern = (c & 0xFFL) * ONES;
+        for (; i + Long.BYTES <= stop; i += Long.BYTES) {
+            final long x = (long) LONG.get(b, i) ^ pattern;
+            final long t = (x - ONES) & ~x & HIGHS;
+            if (t != 0) {
+                return i + (Long.numberOfTrailingZeros(t) >>> 3);
+            }
+        }
+        for (; i < stop; i++) {
             if (b[i] == c) {
                 return i;
             }
@@ -42,8 +59,9 @@ final class Bytes {
             return from;
         }
         final byte first = needle[0];
-        for (int i = from, last = end - n; i <= last; i++) {
-            if (b[i] == first && regionMatches(b, i, needle)) {
+        final int last = end - n;
+        for (int i = indexOf(b, from, last + 1, first); i >= 0; i = indexOf(b, i + 1, last + 1, first)) {
+            if (regionMatches(b, i, needle)) {
                 return i;
             }
         }

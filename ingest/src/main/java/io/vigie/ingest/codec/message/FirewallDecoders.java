@@ -191,9 +191,9 @@ final class FirewallDecoders {
         /** Index of the {@code %ASA-} marker in the first 128 bytes, or -1. */
         static int marker(final byte[] b, final int off, final int end) {
             final int lim = Math.min(end, off + 128);
-            for (int i = off; i + 5 <= lim; i++) {
-                if (b[i] == '%' && (Bytes.regionMatches(b, i, ASA) || Bytes.regionMatches(b, i, FTD)
-                    || Bytes.regionMatches(b, i, PIX))) {
+            for (int i = Bytes.indexOf(b, off, lim - 4, (byte) '%'); i >= 0; i = Bytes.indexOf(b, i + 1, lim - 4,
+                (byte) '%')) {
+                if (Bytes.regionMatches(b, i, ASA) || Bytes.regionMatches(b, i, FTD) || Bytes.regionMatches(b, i, PIX)) {
                     return i;
                 }
             }
