@@ -4,18 +4,36 @@ import java.util.Arrays;
 
 /**
  * Window state of one correlation rule on one worker: group keys in a primitive open-addressing table (linear
- * probing, backward-shift deletion) whose key bytes live in one slab, an LRU list over key slots for eviction at the
- * key cap, and per key slot a bag of window entries and the incident (alert) status.
+ * probing, backward-shift deletion) whose key bytes live in one slab, one compact hot record per key slot (all a
+ * matching event reads or writes besides its window entries), and cold per-slot arrays read when an alert is emitted,
+ * an event is late, or a value-count window changes.
  *
  * <pre>
+ *   table[i]: (key hash &lt;&lt; 32) | (slot + 1), 0 = empty: a probe compares hashes without touching records
+ *
+ *   hot record of a slot, hot[slot * HOT ..] (8 longs, 64 bytes):
+ *   +0 META   | count (bits 32-63) | flags: USED 26, REFERENCED 25, ACTIVE 24 | tlpMax (16-23) | keyLen (0-15) |
+ *   +1 KEY    | key hash (bits 32-63) | key offset in the slab (bits 0-31)                                 |
+ *   +2 MAX    | newest event time of the group (nanos)                                                      |
+ *   +3 TIMER  | id of the group's expiry timer, or NO_TIMER                                                 |
+ *   +4 INC_COUNT, +5 INC_LAST, +6 INC_LAST_EMIT: the open incident's count, last seen and last emission      |
+ *   +7 METRIC | bits of the last metric (double)                                                            |
+ *
  *   entry j of a slot, in entries[slot][j * STRIDE ..]:
  *   +--------------+--------------------------------+-----------+--------------------------------+
  *   | time (nanos) | aux: value hash | double bits  | raw seq   | (sourceFile + 1) &lt;&lt; 40 | line |
  *   |              |      | rule position           |           |                                |
  *   +--------------+--------------------------------+-----------+--------------------------------+
  *
- *   group key bytes in slab[keyOff[slot] .. +keyLen[slot]]: per group-by field, u16 length (0xFFFF = absent) + bytes
+ *   group key bytes in slab[keyOff .. +keyLen]: per group-by field, u16 length (0xFFFF = absent) + bytes
+ *
+ *   value_count only: per slot an index of its distinct values, valueIndex[slot][h &amp; mask] = entry + 1 (linear
+ *   probing on the value hash, at most half full), and the window count kept incrementally (see metric fields)
  * </pre>
+ *
+ * <p><b>Key cap.</b> When {@code maxKeys} keys are live, {@link #victim} picks the key to evict with CLOCK: a hand
+ * sweeps the slots, clearing the REFERENCED bit that each event sets on its key, and evicts the first key not touched
+ * since the hand last passed it: an old, idle key, never one that saw an event during the last sweep unless all did.
  *
  * <p>Owned by the rule-worker thread. Slot arrays grow by doubling up to the key cap and are then reused; growth is
  * rare and counted in {@link #growths}.
@@ -23,6 +41,23 @@ import java.util.Arrays;
 final class RuleState {
     static final int STRIDE = 4;
     static final long NO_TIMER = -1;
+    static final int HOT = 8;
+    static final int META = 0;
+    static final int KEY = 1;
+    static final int MAX = 2;
+    static final int TIMER = 3;
+    static final int INC_COUNT = 4;
+    static final int INC_LAST = 5;
+    static final int INC_LAST_EMIT = 6;
+    static final int METRIC = 7;
+    static final long KEY_LEN_MASK = 0xFFFF;
+    static final int TLP_SHIFT = 16;
+    static final long TLP_MASK = 0xFFL << TLP_SHIFT;
+    static final long ACTIVE = 1L << 24;
+    static final long REFERENCED = 1L << 25;
+    static final long USED = 1L << 26;
+    static final int COUNT_SHIFT = 32;
+    private static final long LOW_MASK = 0xFFFF_FFFFL;
     private static final int INITIAL_SLOTS = 64;
     private static final int INITIAL_ENTRIES = 4;
     private static final long LINE_MASK = (1L << 40) - 1;
@@ -30,43 +65,37 @@ final class RuleState {
     CorrelationRule rule;
     final int capacity;
     final int maxKeys;
+    final boolean valueCount;
     boolean restarted;
 
     // key index
-    private int[] table;
-    private int mask;
+    long[] table;
+    int mask;
     int size;
     int allocated;
-    int[] slotHash;
-    int[] keyOff;
-    int[] keyLen;
     byte[] slab;
     private int slabUsed;
     private int slabLive;
-    // LRU: head = oldest touched
-    private int[] prev;
-    private int[] next;
-    private int lruHead = -1;
-    private int lruTail = -1;
     private int[] freeNext;
     private int freeHead = -1;
-    // windows
+    private int hand;
+    // hot records
+    long[] hot;
+    // cold, per slot
     long[][] entries;
-    int[] count;
-    long[] maxTime;
     int[] late;
     long[] valueEvictedAt;
-    int[] tlpMax;
-    long[] timerId;
-    // incidents
-    boolean[] active;
     String[] incidentId;
-    long[] incCount;
     long[] incEmitted;
     long[] incFirst;
-    long[] incLast;
-    long[] incLastEmit;
-    double[] lastMetric;
+    // value_count only: distinct-value index and incremental window count
+    int[][] valueIndex;
+    /** Entries older than {@link #valueFrom} (not in the window any more). */
+    int[] valueBelow;
+    /** Lower bound of the times of the entries at or after {@link #valueFrom}. */
+    long[] valueLow;
+    /** The window start the two above refer to. */
+    long[] valueFrom;
 
     long lastKeyEvictionAt = Long.MIN_VALUE;
     long keyEvictions;
@@ -81,8 +110,9 @@ final class RuleState {
         this.rule = rule;
         this.capacity = rule.slotCapacity;
         this.maxKeys = rule.maxKeys;
+        this.valueCount = rule.type == CorrelationType.VALUE_COUNT;
         final int slots = Math.min(INITIAL_SLOTS, maxKeys);
-        table = new int[tableSizeFor(slots)];
+        table = new long[tableSizeFor(slots)];
         mask = table.length - 1;
         slab = new byte[slots * 32];
         resize(slots);
@@ -98,56 +128,109 @@ final class RuleState {
 
     private void resize(final int slots) {
         final int old = allocated;
-        slotHash = Arrays.copyOf(slotHash == null ? new int[0] : slotHash, slots);
-        keyOff = Arrays.copyOf(keyOff == null ? new int[0] : keyOff, slots);
-        keyLen = Arrays.copyOf(keyLen == null ? new int[0] : keyLen, slots);
-        prev = Arrays.copyOf(prev == null ? new int[0] : prev, slots);
-        next = Arrays.copyOf(next == null ? new int[0] : next, slots);
+        hot = Arrays.copyOf(hot == null ? new long[0] : hot, slots * HOT);
         freeNext = Arrays.copyOf(freeNext == null ? new int[0] : freeNext, slots);
         entries = Arrays.copyOf(entries == null ? new long[0][] : entries, slots);
-        count = Arrays.copyOf(count == null ? new int[0] : count, slots);
-        maxTime = Arrays.copyOf(maxTime == null ? new long[0] : maxTime, slots);
         late = Arrays.copyOf(late == null ? new int[0] : late, slots);
         valueEvictedAt = Arrays.copyOf(valueEvictedAt == null ? new long[0] : valueEvictedAt, slots);
-        tlpMax = Arrays.copyOf(tlpMax == null ? new int[0] : tlpMax, slots);
-        timerId = Arrays.copyOf(timerId == null ? new long[0] : timerId, slots);
-        active = Arrays.copyOf(active == null ? new boolean[0] : active, slots);
         incidentId = Arrays.copyOf(incidentId == null ? new String[0] : incidentId, slots);
-        incCount = Arrays.copyOf(incCount == null ? new long[0] : incCount, slots);
         incEmitted = Arrays.copyOf(incEmitted == null ? new long[0] : incEmitted, slots);
         incFirst = Arrays.copyOf(incFirst == null ? new long[0] : incFirst, slots);
-        incLast = Arrays.copyOf(incLast == null ? new long[0] : incLast, slots);
-        incLastEmit = Arrays.copyOf(incLastEmit == null ? new long[0] : incLastEmit, slots);
-        lastMetric = Arrays.copyOf(lastMetric == null ? new double[0] : lastMetric, slots);
+        if (valueCount) {
+            valueIndex = Arrays.copyOf(valueIndex == null ? new int[0][] : valueIndex, slots);
+            valueBelow = Arrays.copyOf(valueBelow == null ? new int[0] : valueBelow, slots);
+            valueLow = Arrays.copyOf(valueLow == null ? new long[0] : valueLow, slots);
+            valueFrom = Arrays.copyOf(valueFrom == null ? new long[0] : valueFrom, slots);
+        }
         for (int i = slots - 1; i >= old; i--) {
-            keyLen[i] = -1;
-            timerId[i] = NO_TIMER;
+            hot[i * HOT + TIMER] = NO_TIMER;
             freeNext[i] = freeHead;
             freeHead = i;
         }
         allocated = slots;
         if (table.length < slots * 2) {
-            table = new int[tableSizeFor(slots)];
+            table = new long[tableSizeFor(slots)];
             mask = table.length - 1;
             for (int s = 0; s < slots; s++) {
-                if (keyLen[s] >= 0) {
+                if (used(s)) {
                     insertIndex(s);
                 }
             }
         }
     }
 
+    // --- hot record accessors (off the per-event path the engine reads hot[] directly) --------------------------
+
+    boolean used(final int s) {
+        return (hot[s * HOT + META] & USED) != 0;
+    }
+
+    int keyLen(final int s) {
+        return (int) (hot[s * HOT + META] & KEY_LEN_MASK);
+    }
+
+    int keyOff(final int s) {
+        return (int) (hot[s * HOT + KEY] & LOW_MASK);
+    }
+
+    int keyHash(final int s) {
+        return (int) (hot[s * HOT + KEY] >>> 32);
+    }
+
+    int count(final int s) {
+        return (int) (hot[s * HOT + META] >>> COUNT_SHIFT);
+    }
+
+    void count(final int s, final int n) {
+        final int m = s * HOT + META;
+        hot[m] = (hot[m] & LOW_MASK) | ((long) n << COUNT_SHIFT);
+    }
+
+    boolean active(final int s) {
+        return (hot[s * HOT + META] & ACTIVE) != 0;
+    }
+
+    void active(final int s, final boolean on) {
+        final int m = s * HOT + META;
+        hot[m] = on ? hot[m] | ACTIVE : hot[m] & ~ACTIVE;
+    }
+
+    int tlpMax(final int s) {
+        return (int) ((hot[s * HOT + META] & TLP_MASK) >>> TLP_SHIFT);
+    }
+
+    long maxTime(final int s) {
+        return hot[s * HOT + MAX];
+    }
+
+    long timerId(final int s) {
+        return hot[s * HOT + TIMER];
+    }
+
+    void timerId(final int s, final long id) {
+        hot[s * HOT + TIMER] = id;
+    }
+
+    double lastMetric(final int s) {
+        return Double.longBitsToDouble(hot[s * HOT + METRIC]);
+    }
+
+    // --- keys ---------------------------------------------------------------------------------------------------
+
     /** The slot holding this key, or -1. No allocation. */
     int find(final byte[] key, final int len, final int hash) {
+        final long tag = (long) hash << 32;
         for (int i = hash & mask; ; i = (i + 1) & mask) {
-            final int v = table[i];
+            final long v = table[i];
             if (v == 0) {
                 return -1;
             }
-            final int s = v - 1;
-            if (slotHash[s] == hash && keyLen[s] == len
-                && Arrays.equals(slab, keyOff[s], keyOff[s] + len, key, 0, len)) {
-                return s;
+            if ((v & ~LOW_MASK) == tag) {
+                final int s = (int) v - 1;
+                final int off = keyOff(s);
+                if (keyLen(s) == len && Arrays.equals(slab, off, off + len, key, 0, len)) {
+                    return s;
+                }
             }
         }
     }
@@ -164,32 +247,33 @@ final class RuleState {
             compactSlab(len);
         }
         System.arraycopy(key, 0, slab, slabUsed, len);
-        keyOff[s] = slabUsed;
-        keyLen[s] = len;
+        final int h = s * HOT;
+        hot[h + META] = USED | REFERENCED | len;
+        hot[h + KEY] = ((long) hash << 32) | slabUsed;
+        hot[h + MAX] = Long.MIN_VALUE;
+        hot[h + TIMER] = NO_TIMER;
+        hot[h + INC_COUNT] = 0;
+        hot[h + INC_LAST] = 0;
+        hot[h + INC_LAST_EMIT] = 0;
+        hot[h + METRIC] = 0;
         slabUsed += len;
         slabLive += len;
-        slotHash[s] = hash;
         insertIndex(s);
         size++;
-        // LRU append at tail (newest)
-        prev[s] = lruTail;
-        next[s] = -1;
-        if (lruTail >= 0) {
-            next[lruTail] = s;
-        } else {
-            lruHead = s;
-        }
-        lruTail = s;
-        count[s] = 0;
-        maxTime[s] = Long.MIN_VALUE;
         late[s] = 0;
         valueEvictedAt[s] = Long.MIN_VALUE;
-        tlpMax[s] = 0;
-        timerId[s] = NO_TIMER;
-        active[s] = false;
         incidentId[s] = null;
         if (entries[s] == null) {
             entries[s] = new long[Math.min(capacity, INITIAL_ENTRIES) * STRIDE];
+        }
+        if (valueCount) {
+            final int[] index = valueIndex[s];
+            if (index != null) {
+                Arrays.fill(index, 0);
+            }
+            valueBelow[s] = 0;
+            valueLow[s] = Long.MAX_VALUE;
+            valueFrom[s] = Long.MIN_VALUE;
         }
         if (rule.type == CorrelationType.TEMPORAL_ORDERED) {
             for (int k = 0; k < capacity; k++) {
@@ -198,7 +282,7 @@ final class RuleState {
                 entries[s][o] = Long.MIN_VALUE;
                 entries[s][o + 1] = k;
             }
-            count[s] = capacity;
+            count(s, capacity);
         }
         return s;
     }
@@ -209,10 +293,11 @@ final class RuleState {
         final byte[] dst = new byte[newLength];
         int p = 0;
         for (int s = 0; s < allocated; s++) {
-            if (keyLen[s] >= 0) {
-                System.arraycopy(slab, keyOff[s], dst, p, keyLen[s]);
-                keyOff[s] = p;
-                p += keyLen[s];
+            if (used(s)) {
+                final int len = keyLen(s);
+                System.arraycopy(slab, keyOff(s), dst, p, len);
+                hot[s * HOT + KEY] = (hot[s * HOT + KEY] & ~LOW_MASK) | p;
+                p += len;
             }
         }
         slab = dst;
@@ -221,60 +306,51 @@ final class RuleState {
     }
 
     private void insertIndex(final int s) {
-        int i = slotHash[s] & mask;
+        final int hash = keyHash(s);
+        int i = hash & mask;
         while (table[i] != 0) {
             i = (i + 1) & mask;
         }
-        table[i] = s + 1;
+        table[i] = ((long) hash << 32) | (s + 1);
     }
 
-    /** Marks a slot as most recently touched. */
-    void touch(final int s) {
-        if (s == lruTail) {
-            return;
+    /** The key to evict at the key cap (CLOCK, see the class comment), or -1 when empty. */
+    int victim() {
+        if (size == 0) {
+            return -1;
         }
-        unlink(s);
-        prev[s] = lruTail;
-        next[s] = -1;
-        next[lruTail] = s;
-        lruTail = s;
-    }
-
-    private void unlink(final int s) {
-        final int p = prev[s];
-        final int n = next[s];
-        if (p >= 0) {
-            next[p] = n;
-        } else {
-            lruHead = n;
+        while (true) {
+            final int s = hand;
+            hand = s + 1 == allocated ? 0 : s + 1;
+            final int m = s * HOT + META;
+            final long meta = hot[m];
+            if ((meta & USED) == 0) {
+                continue;
+            }
+            if ((meta & REFERENCED) != 0) {
+                hot[m] = meta & ~REFERENCED;
+            } else {
+                return s;
+            }
         }
-        if (n >= 0) {
-            prev[n] = p;
-        } else {
-            lruTail = p;
-        }
-    }
-
-    /** The oldest-touched slot, or -1 when empty. */
-    int oldest() {
-        return lruHead;
     }
 
     /** Removes a key and frees its slot (its entry array is kept for reuse). */
     void remove(final int s) {
-        int i = slotHash[s] & mask;
-        while (table[i] != s + 1) {
+        final int hash = keyHash(s);
+        int i = hash & mask;
+        while ((int) table[i] != s + 1) {
             i = (i + 1) & mask;
         }
         // backward-shift deletion keeps probe sequences intact without tombstones
         int j = i;
         while (true) {
             j = (j + 1) & mask;
-            final int v = table[j];
+            final long v = table[j];
             if (v == 0) {
                 break;
             }
-            final int ideal = slotHash[v - 1] & mask;
+            final int ideal = (int) (v >>> 32) & mask;
             final boolean movable = i <= j ? (ideal <= i || ideal > j) : (ideal <= i && ideal > j);
             if (movable) {
                 table[i] = v;
@@ -282,13 +358,10 @@ final class RuleState {
             }
         }
         table[i] = 0;
-        unlink(s);
-        slabLive -= keyLen[s];
-        keyLen[s] = -1;
-        active[s] = false;
+        slabLive -= keyLen(s);
+        hot[s * HOT + META] = 0;
+        hot[s * HOT + TIMER] = NO_TIMER;
         incidentId[s] = null;
-        timerId[s] = NO_TIMER;
-        count[s] = 0;
         freeNext[s] = freeHead;
         freeHead = s;
         size--;
@@ -300,6 +373,94 @@ final class RuleState {
             entries[s] = Arrays.copyOf(entries[s], Math.min(capacity, Math.max(n, entries[s].length / STRIDE * 2))
                 * STRIDE);
             growths++;
+        }
+    }
+
+    // --- value_count: index of distinct values per slot ------------------------------------------------------------
+
+    private static int valueHome(final long aux, final int indexMask) {
+        return (int) (aux ^ (aux >>> 32)) & indexMask;
+    }
+
+    /** The entry holding this value hash in a value_count slot, or -1. */
+    int findValue(final int s, final long aux) {
+        final int[] index = valueIndex[s];
+        if (index == null) {
+            return -1;
+        }
+        final long[] e = entries[s];
+        final int m = index.length - 1;
+        for (int i = valueHome(aux, m); ; i = (i + 1) & m) {
+            final int v = index[i];
+            if (v == 0) {
+                return -1;
+            }
+            if (e[(v - 1) * STRIDE + 1] == aux) {
+                return v - 1;
+            }
+        }
+    }
+
+    /** Indexes entry j (already written) of a value_count slot holding {@code n} entries in all. */
+    void indexValue(final int s, final int j, final int n) {
+        int[] index = valueIndex[s];
+        if (index == null || n * 2 > index.length) {
+            int length = index == null ? 16 : index.length * 2;
+            while (length < n * 2) {
+                length <<= 1;
+            }
+            index = new int[length];
+            valueIndex[s] = index;
+            growths++;
+            final long[] e = entries[s];
+            for (int k = 0; k < n; k++) {
+                if (k != j) {
+                    place(index, e[k * STRIDE + 1], k);
+                }
+            }
+        }
+        place(index, entries[s][j * STRIDE + 1], j);
+    }
+
+    private static void place(final int[] index, final long aux, final int j) {
+        final int m = index.length - 1;
+        int i = valueHome(aux, m);
+        while (index[i] != 0) {
+            i = (i + 1) & m;
+        }
+        index[i] = j + 1;
+    }
+
+    /** Unindexes entry j of a value_count slot; then renumbers entry {@code moved} (if not -1) to j. */
+    void unindexValue(final int s, final int j, final int moved) {
+        final int[] index = valueIndex[s];
+        final long[] e = entries[s];
+        final int m = index.length - 1;
+        int i = valueHome(e[j * STRIDE + 1], m);
+        while (index[i] != j + 1) {
+            i = (i + 1) & m;
+        }
+        int k = i;
+        while (true) {
+            k = (k + 1) & m;
+            final int v = index[k];
+            if (v == 0) {
+                break;
+            }
+            final int ideal = valueHome(e[(v - 1) * STRIDE + 1], m);
+            final boolean movable = i <= k ? (ideal <= i || ideal > k) : (ideal <= i && ideal > k);
+            if (movable) {
+                index[i] = v;
+                i = k;
+            }
+        }
+        index[i] = 0;
+        if (moved >= 0) {
+            int p = valueHome(e[moved * STRIDE + 1], m);
+            while (index[p] != moved + 1) {
+                p = (p + 1) & m;
+            }
+            index[p] = j + 1;
         }
     }
 
