@@ -195,7 +195,7 @@ public final class CorrelationEngine implements CorrelationHook {
             final CorrelationRule r = newRules.get(i);
             final RuleState o = old.remove(r.identity());
             if (o != null && compatible(o.rule, r)) {
-                o.rule = r;
+                o.rebindRule(r);
                 next[i] = o;
             } else {
                 next[i] = new RuleState(r);
@@ -370,7 +370,7 @@ public final class CorrelationEngine implements CorrelationHook {
         }
         final int slot = slotOf(s, r, position, event, t, sink);
         final long[] hot = s.hot;
-        final int h = slot * RuleState.HOT;
+        final int h = slot * s.stride;
         long meta = hot[h + RuleState.META] | RuleState.REFERENCED;
         if (isLate) {
             s.late[slot]++;
@@ -386,27 +386,35 @@ public final class CorrelationEngine implements CorrelationHook {
         final long from = now - span;
         final long seq = event.seq;
         final long source = RuleState.packSource(event.sourceFile, event.sourceLine);
-        switch (r.type) {
-            case VALUE_COUNT:
-            case TEMPORAL:
-                upsert(s, slot, t, aux, seq, source, from - config.outOfOrderNanos);
-                break;
-            case TEMPORAL_ORDERED:
-                advanceChain(s, slot, position, t, span, seq, source);
-                break;
-            case EVENT_COUNT:
-                if (r.bucketNanos > 0) {
-                    addToBucket(s, slot, t, r.bucketNanos, seq, source, from - config.outOfOrderNanos);
+        final double metric;
+        final boolean holds;
+        if (s.ring) {
+            final int count = ringAppend(s, slot, t, seq, source, from - config.outOfOrderNanos, from);
+            metric = count;
+            holds = s.holdsAt[count];
+        } else {
+            switch (r.type) {
+                case VALUE_COUNT:
+                case TEMPORAL:
+                    upsert(s, slot, t, aux, seq, source, from - config.outOfOrderNanos);
                     break;
-                }
-                append(s, slot, t, aux, seq, source, from - config.outOfOrderNanos);
-                break;
-            default:
-                append(s, slot, t, aux, seq, source, from - config.outOfOrderNanos);
-                break;
+                case TEMPORAL_ORDERED:
+                    advanceChain(s, slot, position, t, span, seq, source);
+                    break;
+                case EVENT_COUNT:
+                    if (r.bucketNanos > 0) {
+                        addToBucket(s, slot, t, r.bucketNanos, seq, source, from - config.outOfOrderNanos);
+                        break;
+                    }
+                    append(s, slot, t, aux, seq, source, from - config.outOfOrderNanos);
+                    break;
+                default:
+                    append(s, slot, t, aux, seq, source, from - config.outOfOrderNanos);
+                    break;
+            }
+            metric = metric(s, slot, from);
+            holds = r.condition != null ? r.condition.test(metric) : metric >= r.references.size();
         }
-        final double metric = metric(s, slot, from);
-        final boolean holds = r.condition != null ? r.condition.test(metric) : metric >= r.references.size();
         hot[h + RuleState.METRIC] = Double.doubleToRawLongBits(metric);
         if (holds) {
             if ((hot[h + RuleState.META] & RuleState.ACTIVE) == 0) {
@@ -475,12 +483,12 @@ public final class CorrelationEngine implements CorrelationHook {
     /** True when the slot's key bytes equal the encoding of the event's fields indexed by {@link #keyHash}. */
     private boolean sameKey(final RuleState s, final int slot, final int[] ids, final TelemetryEvent event) {
         final long[] hot = s.hot;
-        if ((int) (hot[slot * RuleState.HOT + RuleState.META] & RuleState.KEY_LEN_MASK) != keyLength) {
+        if ((int) (hot[slot * s.stride + RuleState.META] & RuleState.KEY_LEN_MASK) != keyLength) {
             return false;
         }
         final byte[] slab = s.slab;
         final byte[] arena = event.arena();
-        int p = (int) hot[slot * RuleState.HOT + RuleState.KEY];
+        int p = (int) hot[slot * s.stride + RuleState.KEY];
         for (int f = 0; f < ids.length; f++) {
             final int i = fieldIndex[f];
             if (i < 0) {
@@ -494,11 +502,26 @@ public final class CorrelationEngine implements CorrelationHook {
                     return false;
                 }
                 p += 2;
-                final int off = event.valueOffset(i);
-                if (!Arrays.equals(slab, p, p + l, arena, off, off + l)) {
+                if (!equalBytes(slab, p, arena, event.valueOffset(i), l)) {
                     return false;
                 }
                 p += l;
+            }
+        }
+        return true;
+    }
+
+    /** a[ai, ai + len) equals b[bi, bi + len): 8 bytes per step while both have room, then bytewise. */
+    private static boolean equalBytes(final byte[] a, final int ai, final byte[] b, final int bi, final int len) {
+        int k = 0;
+        for (; k + 8 <= len; k += 8) {
+            if ((long) LONGS.get(a, ai + k) != (long) LONGS.get(b, bi + k)) {
+                return false;
+            }
+        }
+        for (; k < len; k++) {
+            if (a[ai + k] != b[bi + k]) {
+                return false;
             }
         }
         return true;
@@ -510,17 +533,27 @@ public final class CorrelationEngine implements CorrelationHook {
         s.incidentId[slot] = incidentId(s, slot, t);
         long first = t;
         long inWindow = 0;
-        final long[] e = s.entries[slot];
-        for (int j = 0, n = s.count(slot); j < n; j++) {
-            final long time = e[j * RuleState.STRIDE];
-            if (time >= from && time != Long.MIN_VALUE) {
-                inWindow++;
-                first = Math.min(first, time);
+        if (s.ring) {
+            for (int k = 0, n = s.count(slot); k < n; k++) {
+                final long time = s.hot[slot * s.stride + RuleState.RING + ringPosition(s, slot, k)];
+                if (time >= from && time != Long.MIN_VALUE) {
+                    inWindow++;
+                    first = Math.min(first, time);
+                }
+            }
+        } else {
+            final long[] e = s.entries[slot];
+            for (int j = 0, n = s.count(slot); j < n; j++) {
+                final long time = e[j * RuleState.STRIDE];
+                if (time >= from && time != Long.MIN_VALUE) {
+                    inWindow++;
+                    first = Math.min(first, time);
+                }
             }
         }
         final long count = Math.max(1, s.rule.type == CorrelationType.EVENT_COUNT ? (long) s.lastMetric(slot)
             : inWindow);
-        final int h = slot * RuleState.HOT;
+        final int h = slot * s.stride;
         s.hot[h + RuleState.INC_COUNT] = count;
         s.incFirst[slot] = first;
         s.hot[h + RuleState.INC_LAST] = t;
@@ -533,10 +566,10 @@ public final class CorrelationEngine implements CorrelationHook {
         if (!s.active(slot)) {
             return;
         }
-        final long count = s.hot[slot * RuleState.HOT + RuleState.INC_COUNT];
+        final long count = s.hot[slot * s.stride + RuleState.INC_COUNT];
         if (count > s.incEmitted[slot]) {
             s.incEmitted[slot] = count;
-            emit(s.rule.index, s, slot, null, s.hot[slot * RuleState.HOT + RuleState.INC_LAST]
+            emit(s.rule.index, s, slot, null, s.hot[slot * s.stride + RuleState.INC_LAST]
                 - s.rule.timespanNanos, true, sink);
         }
         s.active(slot, false);
@@ -552,6 +585,70 @@ public final class CorrelationEngine implements CorrelationHook {
     }
 
     // --- window entries -----------------------------------------------------------------------------------------
+
+    /**
+     * Exact event_count: adds time t to the slot's sorted ring (as {@link #append} does for entry arrays: when full,
+     * first drop times before {@code pruneBefore}, then the oldest, which loses no decision), and returns how many
+     * times are at or after {@code from}. Usually O(1): in-order events append at the tail and prune at the head.
+     */
+    private static int ringAppend(final RuleState s, final int slot, final long t, final long seq,
+                                  final long source, final long pruneBefore, final long from) {
+        final long[] hot = s.hot;
+        final long[] ev = s.ringEvidence;
+        final int cap = s.capacity;
+        final int h = slot * s.stride;
+        final int base = h + RuleState.RING;
+        final int evBase = slot * cap * 2;
+        final long meta = hot[h + RuleState.META];
+        int n = (int) (meta >>> RuleState.COUNT_SHIFT);
+        int head = (int) ((meta & RuleState.HEAD_MASK) >>> RuleState.HEAD_SHIFT);
+        if (n == cap) {
+            while (n > 0 && hot[base + head] < pruneBefore) {
+                head = head + 1 == cap ? 0 : head + 1;
+                n--;
+            }
+            if (n == cap) {
+                // Counting types keep threshold + 2 entries: dropping the oldest loses no decision.
+                head = head + 1 == cap ? 0 : head + 1;
+                n--;
+                s.saturated++;
+            }
+        }
+        int p = head + n;
+        if (p >= cap) {
+            p -= cap;
+        }
+        // Insert after every time <= t (out-of-order events shift the newer ones up one position).
+        for (int k = n; k > 0; k--) {
+            final int q = p == 0 ? cap - 1 : p - 1;
+            if (hot[base + q] <= t) {
+                break;
+            }
+            hot[base + p] = hot[base + q];
+            ev[evBase + 2 * p] = ev[evBase + 2 * q];
+            ev[evBase + 2 * p + 1] = ev[evBase + 2 * q + 1];
+            p = q;
+        }
+        hot[base + p] = t;
+        ev[evBase + 2 * p] = seq;
+        ev[evBase + 2 * p + 1] = source;
+        n++;
+        hot[h + RuleState.META] = (meta & ~(RuleState.HEAD_MASK | RuleState.COUNT_MASK)) | ((long) head << RuleState.HEAD_SHIFT)
+            | ((long) n << RuleState.COUNT_SHIFT);
+        int below = 0;
+        for (int i = head; below < n && hot[base + i] < from; i = i + 1 == cap ? 0 : i + 1) {
+            below++;
+        }
+        return n - below;
+    }
+
+    /** Ring position of the k-th oldest time of a ring slot. */
+    private static int ringPosition(final RuleState s, final int slot, final int k) {
+        final int head = (int) ((s.hot[slot * s.stride + RuleState.META] & RuleState.HEAD_MASK)
+            >>> RuleState.HEAD_SHIFT);
+        final int p = head + k;
+        return p >= s.capacity ? p - s.capacity : p;
+    }
 
     private static void append(final RuleState s, final int slot, final long t, final long aux, final long seq,
                                final long source, final long pruneBefore) {
@@ -818,7 +915,7 @@ public final class CorrelationEngine implements CorrelationHook {
     // --- timers -------------------------------------------------------------------------------------------------
 
     private void ensureTimer(final int c, final RuleState s, final int slot) {
-        final int h = slot * RuleState.HOT;
+        final int h = slot * s.stride;
         if (s.hot[h + RuleState.TIMER] != RuleState.NO_TIMER) {
             return;
         }
@@ -871,7 +968,7 @@ public final class CorrelationEngine implements CorrelationHook {
         final CorrelationRule r = s.rule;
         final Alert a = new Alert();
         a.alertId = s.incidentId[slot];
-        final int h = slot * RuleState.HOT;
+        final int h = slot * s.stride;
         a.timeNanos = lastNowNanos != 0 ? lastNowNanos : s.hot[h + RuleState.INC_LAST];
         a.ruleId = r.id;
         a.ruleTitle = r.title;
@@ -905,6 +1002,27 @@ public final class CorrelationEngine implements CorrelationHook {
 
     private void evidence(final RuleState s, final int slot, final long from, final TelemetryEvent trigger,
                           final List<String> out) {
+        if (s.ring) {
+            // Already in time order (ties in arrival order).
+            for (int k = 0, n = s.count(slot); k < n && out.size() < config.maxEvidence; k++) {
+                final int p = ringPosition(s, slot, k);
+                final long time = s.hot[slot * s.stride + RuleState.RING + p];
+                if (time != Long.MIN_VALUE && time >= from) {
+                    final int o = (slot * s.capacity + p) * 2;
+                    final String ref = evidenceRef(s.ringEvidence[o], s.ringEvidence[o + 1]);
+                    if (!out.contains(ref)) {
+                        out.add(ref);
+                    }
+                }
+            }
+            if (trigger != null) {
+                final String ref = SourceFiles.evidence(trigger);
+                if (!out.contains(ref)) {
+                    out.add(ref);
+                }
+            }
+            return;
+        }
         final long[] e = s.entries[slot];
         final int n = s.count(slot);
         final Integer[] order = new Integer[n];

@@ -11,15 +11,18 @@ import java.util.Arrays;
  * <pre>
  *   table[i]: (key hash &lt;&lt; 32) | (slot + 1), 0 = empty: a probe compares hashes without touching records
  *
- *   hot record of a slot, hot[slot * HOT ..] (8 longs, 64 bytes):
- *   +0 META   | count (bits 32-63) | flags: USED 26, REFERENCED 25, ACTIVE 24 | tlpMax (16-23) | keyLen (0-15) |
+ *   hot record of a slot, hot[slot * stride ..] (8 longs, 64 bytes):
+ *   +0 META   | count (32-63) | ring head (27-31) | USED 26, REFERENCED 25, ACTIVE 24 | tlpMax (16-23) | keyLen (0-15) |
  *   +1 KEY    | key hash (bits 32-63) | key offset in the slab (bits 0-31)                                 |
  *   +2 MAX    | newest event time of the group (nanos)                                                      |
  *   +3 TIMER  | id of the group's expiry timer, or NO_TIMER                                                 |
  *   +4 INC_COUNT, +5 INC_LAST, +6 INC_LAST_EMIT: the open incident's count, last seen and last emission      |
  *   +7 METRIC | bits of the last metric (double)                                                            |
+ *   +8 ..     | ring rules only (exact event_count, capacity &lt;= MAX_RING): the window's event times, sorted    |
+ *             | ascending in a circular buffer of capacity longs starting at META's head (bits 27-31); the   |
+ *             | (seq, source) of each ring position is in ringEvidence, read only to build an alert's evidence |
  *
- *   entry j of a slot, in entries[slot][j * STRIDE ..]:
+ *   other rules, entry j of a slot, in entries[slot][j * STRIDE ..]:
  *   +--------------+--------------------------------+-----------+--------------------------------+
  *   | time (nanos) | aux: value hash | double bits  | raw seq   | (sourceFile + 1) &lt;&lt; 40 | line |
  *   |              |      | rule position           |           |                                |
@@ -50,6 +53,12 @@ final class RuleState {
     static final int INC_LAST = 5;
     static final int INC_LAST_EMIT = 6;
     static final int METRIC = 7;
+    /** First window time of a ring record (exact event_count): {@code capacity} times follow. */
+    static final int RING = 8;
+    /** Most window times kept inline in the hot record (the ring); larger windows use entry arrays. */
+    static final int MAX_RING = 16;
+    static final int HEAD_SHIFT = 27;
+    static final long HEAD_MASK = 0x1FL << HEAD_SHIFT;
     static final long KEY_LEN_MASK = 0xFFFF;
     static final int TLP_SHIFT = 16;
     static final long TLP_MASK = 0xFFL << TLP_SHIFT;
@@ -57,15 +66,22 @@ final class RuleState {
     static final long REFERENCED = 1L << 25;
     static final long USED = 1L << 26;
     static final int COUNT_SHIFT = 32;
+    static final long COUNT_MASK = 0xFFFF_FFFF_0000_0000L;
     private static final long LOW_MASK = 0xFFFF_FFFFL;
     private static final int INITIAL_SLOTS = 64;
     private static final int INITIAL_ENTRIES = 4;
     private static final long LINE_MASK = (1L << 40) - 1;
 
     CorrelationRule rule;
+    /** Ring rules: whether the condition holds for each possible count 0..capacity (the condition precomputed). */
+    boolean[] holdsAt;
     final int capacity;
     final int maxKeys;
     final boolean valueCount;
+    /** Exact event_count with a small threshold: window times inline in the hot record, sorted (see class doc). */
+    final boolean ring;
+    /** Longs per hot record: {@link #HOT}, plus {@link #capacity} ring times when {@link #ring}. */
+    final int stride;
     boolean restarted;
 
     // key index
@@ -82,6 +98,8 @@ final class RuleState {
     // hot records
     long[] hot;
     // cold, per slot
+    /** Ring rules: (seq, packed source) of ring position k of a slot at [(slot * capacity + k) * 2]. */
+    long[] ringEvidence;
     long[][] entries;
     int[] late;
     long[] valueEvictedAt;
@@ -107,15 +125,29 @@ final class RuleState {
     long growths;
 
     RuleState(final CorrelationRule rule) {
-        this.rule = rule;
         this.capacity = rule.slotCapacity;
         this.maxKeys = rule.maxKeys;
         this.valueCount = rule.type == CorrelationType.VALUE_COUNT;
+        this.ring = rule.type == CorrelationType.EVENT_COUNT && rule.bucketNanos == 0 && capacity <= MAX_RING;
+        this.stride = ring ? HOT + capacity : HOT;
+        rebindRule(rule);
         final int slots = Math.min(INITIAL_SLOTS, maxKeys);
         table = new long[tableSizeFor(slots)];
         mask = table.length - 1;
         slab = new byte[slots * 32];
         resize(slots);
+    }
+
+    /** Adopts a (compatible) rule: a reload may change the condition, not the layout. */
+    void rebindRule(final CorrelationRule r) {
+        rule = r;
+        if (ring) {
+            final boolean[] h = new boolean[capacity + 1];
+            for (int m = 0; m <= capacity; m++) {
+                h[m] = r.condition != null ? r.condition.test(m) : m >= r.references.size();
+            }
+            holdsAt = h;
+        }
     }
 
     private static int tableSizeFor(final int slots) {
@@ -128,7 +160,10 @@ final class RuleState {
 
     private void resize(final int slots) {
         final int old = allocated;
-        hot = Arrays.copyOf(hot == null ? new long[0] : hot, slots * HOT);
+        hot = Arrays.copyOf(hot == null ? new long[0] : hot, slots * stride);
+        if (ring) {
+            ringEvidence = Arrays.copyOf(ringEvidence == null ? new long[0] : ringEvidence, slots * capacity * 2);
+        }
         freeNext = Arrays.copyOf(freeNext == null ? new int[0] : freeNext, slots);
         entries = Arrays.copyOf(entries == null ? new long[0][] : entries, slots);
         late = Arrays.copyOf(late == null ? new int[0] : late, slots);
@@ -143,7 +178,7 @@ final class RuleState {
             valueFrom = Arrays.copyOf(valueFrom == null ? new long[0] : valueFrom, slots);
         }
         for (int i = slots - 1; i >= old; i--) {
-            hot[i * HOT + TIMER] = NO_TIMER;
+            hot[i * stride + TIMER] = NO_TIMER;
             freeNext[i] = freeHead;
             freeHead = i;
         }
@@ -162,57 +197,57 @@ final class RuleState {
     // --- hot record accessors (off the per-event path the engine reads hot[] directly) --------------------------
 
     boolean used(final int s) {
-        return (hot[s * HOT + META] & USED) != 0;
+        return (hot[s * stride + META] & USED) != 0;
     }
 
     int keyLen(final int s) {
-        return (int) (hot[s * HOT + META] & KEY_LEN_MASK);
+        return (int) (hot[s * stride + META] & KEY_LEN_MASK);
     }
 
     int keyOff(final int s) {
-        return (int) (hot[s * HOT + KEY] & LOW_MASK);
+        return (int) (hot[s * stride + KEY] & LOW_MASK);
     }
 
     int keyHash(final int s) {
-        return (int) (hot[s * HOT + KEY] >>> 32);
+        return (int) (hot[s * stride + KEY] >>> 32);
     }
 
     int count(final int s) {
-        return (int) (hot[s * HOT + META] >>> COUNT_SHIFT);
+        return (int) (hot[s * stride + META] >>> COUNT_SHIFT);
     }
 
     void count(final int s, final int n) {
-        final int m = s * HOT + META;
+        final int m = s * stride + META;
         hot[m] = (hot[m] & LOW_MASK) | ((long) n << COUNT_SHIFT);
     }
 
     boolean active(final int s) {
-        return (hot[s * HOT + META] & ACTIVE) != 0;
+        return (hot[s * stride + META] & ACTIVE) != 0;
     }
 
     void active(final int s, final boolean on) {
-        final int m = s * HOT + META;
+        final int m = s * stride + META;
         hot[m] = on ? hot[m] | ACTIVE : hot[m] & ~ACTIVE;
     }
 
     int tlpMax(final int s) {
-        return (int) ((hot[s * HOT + META] & TLP_MASK) >>> TLP_SHIFT);
+        return (int) ((hot[s * stride + META] & TLP_MASK) >>> TLP_SHIFT);
     }
 
     long maxTime(final int s) {
-        return hot[s * HOT + MAX];
+        return hot[s * stride + MAX];
     }
 
     long timerId(final int s) {
-        return hot[s * HOT + TIMER];
+        return hot[s * stride + TIMER];
     }
 
     void timerId(final int s, final long id) {
-        hot[s * HOT + TIMER] = id;
+        hot[s * stride + TIMER] = id;
     }
 
     double lastMetric(final int s) {
-        return Double.longBitsToDouble(hot[s * HOT + METRIC]);
+        return Double.longBitsToDouble(hot[s * stride + METRIC]);
     }
 
     // --- keys ---------------------------------------------------------------------------------------------------
@@ -247,7 +282,7 @@ final class RuleState {
             compactSlab(len);
         }
         System.arraycopy(key, 0, slab, slabUsed, len);
-        final int h = s * HOT;
+        final int h = s * stride;
         hot[h + META] = USED | REFERENCED | len;
         hot[h + KEY] = ((long) hash << 32) | slabUsed;
         hot[h + MAX] = Long.MIN_VALUE;
@@ -263,7 +298,7 @@ final class RuleState {
         late[s] = 0;
         valueEvictedAt[s] = Long.MIN_VALUE;
         incidentId[s] = null;
-        if (entries[s] == null) {
+        if (entries[s] == null && !ring) {
             entries[s] = new long[Math.min(capacity, INITIAL_ENTRIES) * STRIDE];
         }
         if (valueCount) {
@@ -296,7 +331,7 @@ final class RuleState {
             if (used(s)) {
                 final int len = keyLen(s);
                 System.arraycopy(slab, keyOff(s), dst, p, len);
-                hot[s * HOT + KEY] = (hot[s * HOT + KEY] & ~LOW_MASK) | p;
+                hot[s * stride + KEY] = (hot[s * stride + KEY] & ~LOW_MASK) | p;
                 p += len;
             }
         }
@@ -322,7 +357,7 @@ final class RuleState {
         while (true) {
             final int s = hand;
             hand = s + 1 == allocated ? 0 : s + 1;
-            final int m = s * HOT + META;
+            final int m = s * stride + META;
             final long meta = hot[m];
             if ((meta & USED) == 0) {
                 continue;
@@ -359,8 +394,8 @@ final class RuleState {
         }
         table[i] = 0;
         slabLive -= keyLen(s);
-        hot[s * HOT + META] = 0;
-        hot[s * HOT + TIMER] = NO_TIMER;
+        hot[s * stride + META] = 0;
+        hot[s * stride + TIMER] = NO_TIMER;
         incidentId[s] = null;
         freeNext[s] = freeHead;
         freeHead = s;
