@@ -88,6 +88,8 @@ public final class CorrelationEngine implements CorrelationHook {
     private int keyLength;
     private boolean keyInScratch;
     private int[] fieldIndex = new int[4];
+    /** Set by {@link #slotOf}: the key was added by this event. */
+    private boolean slotIsNew;
     private double[] numberScratch = new double[16];
 
     private long lateEvents;
@@ -371,7 +373,8 @@ public final class CorrelationEngine implements CorrelationHook {
         final int slot = slotOf(s, r, position, event, t, sink);
         final long[] hot = s.hot;
         final int h = slot * s.stride;
-        long meta = hot[h + RuleState.META] | RuleState.REFERENCED;
+        // A key's second event marks it referenced: CLOCK then gives it a second chance over keys seen once.
+        long meta = hot[h + RuleState.META] | (slotIsNew ? 0 : RuleState.REFERENCED);
         if (isLate) {
             s.late[slot]++;
         }
@@ -451,6 +454,7 @@ public final class CorrelationEngine implements CorrelationHook {
     private int slotOf(final RuleState s, final CorrelationRule r, final int position, final TelemetryEvent event,
                        final long t, final AlertSink sink) {
         final int hash = keyHash(r, position, event);
+        slotIsNew = false;
         int slot = keyInScratch ? s.find(keyScratch, keyLength, hash) : findInEvent(s, r.groupFieldIds[position],
             event, hash);
         if (slot < 0) {
@@ -461,6 +465,7 @@ public final class CorrelationEngine implements CorrelationHook {
                 evictKey(s, s.victim(), t, sink);
             }
             slot = s.add(keyScratch, keyLength, hash);
+            slotIsNew = true;
         }
         return slot;
     }
