@@ -342,33 +342,34 @@ public final class CorrelationEngine implements CorrelationHook {
                 return;
             }
         }
-        final long aux;
-        switch (r.type) {
-            case VALUE_COUNT: {
-                final int i = event.indexOf(r.valueFieldIds[position]);
-                if (i < 0) {
-                    s.skippedNoValue++;
-                    return;
+        long aux = position;
+        if (!s.ring) {
+            switch (r.type) {
+                case VALUE_COUNT: {
+                    final int i = event.indexOf(r.valueFieldIds[position]);
+                    if (i < 0) {
+                        s.skippedNoValue++;
+                        return;
+                    }
+                    aux = hash64(event.arena(), event.valueOffset(i), event.valueLength(i));
+                    break;
                 }
-                aux = hash64(event.arena(), event.valueOffset(i), event.valueLength(i));
-                break;
-            }
-            case VALUE_SUM:
-            case VALUE_AVG:
-            case VALUE_PERCENTILE: {
-                final int i = event.indexOf(r.valueFieldIds[position]);
-                final double v = i < 0 ? Double.NaN : parseDouble(event.arena(), event.valueOffset(i),
-                    event.valueLength(i));
-                if (Double.isNaN(v)) {
-                    s.skippedNoValue++;
-                    return;
+                case VALUE_SUM:
+                case VALUE_AVG:
+                case VALUE_PERCENTILE: {
+                    final int i = event.indexOf(r.valueFieldIds[position]);
+                    final double v = i < 0 ? Double.NaN : parseDouble(event.arena(), event.valueOffset(i),
+                        event.valueLength(i));
+                    if (Double.isNaN(v)) {
+                        s.skippedNoValue++;
+                        return;
+                    }
+                    aux = Double.doubleToRawLongBits(v);
+                    break;
                 }
-                aux = Double.doubleToRawLongBits(v);
-                break;
+                default:
+                    break;
             }
-            default:
-                aux = position;
-                break;
         }
         final int slot = slotOf(s, r, position, event, t, sink);
         final long[] hot = s.hot;
@@ -992,7 +993,8 @@ public final class CorrelationEngine implements CorrelationHook {
         a.tlp = tlp;
         a.tags.addAll(r.tags);
         final long windowStart = s.incFirst[slot] - r.timespanNanos;
-        a.extra.put("evicted", s.lastKeyEvictionAt >= windowStart || s.valueEvictedAt[slot] >= windowStart);
+        a.extra.put("evicted", s.lastKeyEvictionAt >= windowStart
+            || s.valueEvictedAt != null && s.valueEvictedAt[slot] >= windowStart);
         a.extra.put("late_events", s.late[slot]);
         a.extra.put("value", s.lastMetric(slot));
         a.extra.put("update", update);

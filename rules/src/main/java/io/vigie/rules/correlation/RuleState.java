@@ -102,6 +102,7 @@ final class RuleState {
     // cold, per slot
     /** Ring rules: (seq, packed source) of ring position k of a slot at [(slot * capacity + k) * 2]. */
     long[] ringEvidence;
+    /** Other rules only (null for ring rules): window entries, and when a value was last evicted. */
     long[][] entries;
     int[] late;
     long[] valueEvictedAt;
@@ -167,9 +168,11 @@ final class RuleState {
             ringEvidence = Arrays.copyOf(ringEvidence == null ? new long[0] : ringEvidence, slots * capacity * 2);
         }
         freeNext = Arrays.copyOf(freeNext == null ? new int[0] : freeNext, slots);
-        entries = Arrays.copyOf(entries == null ? new long[0][] : entries, slots);
+        if (!ring) {
+            entries = Arrays.copyOf(entries == null ? new long[0][] : entries, slots);
+            valueEvictedAt = Arrays.copyOf(valueEvictedAt == null ? new long[0] : valueEvictedAt, slots);
+        }
         late = Arrays.copyOf(late == null ? new int[0] : late, slots);
-        valueEvictedAt = Arrays.copyOf(valueEvictedAt == null ? new long[0] : valueEvictedAt, slots);
         incidentId = Arrays.copyOf(incidentId == null ? new String[0] : incidentId, slots);
         incEmitted = Arrays.copyOf(incEmitted == null ? new long[0] : incEmitted, slots);
         incFirst = Arrays.copyOf(incFirst == null ? new long[0] : incFirst, slots);
@@ -298,10 +301,12 @@ final class RuleState {
         insertIndex(s);
         size++;
         late[s] = 0;
-        valueEvictedAt[s] = Long.MIN_VALUE;
         incidentId[s] = null;
-        if (entries[s] == null && !ring) {
-            entries[s] = new long[Math.min(capacity, INITIAL_ENTRIES) * STRIDE];
+        if (!ring) {
+            valueEvictedAt[s] = Long.MIN_VALUE;
+            if (entries[s] == null) {
+                entries[s] = new long[Math.min(capacity, INITIAL_ENTRIES) * STRIDE];
+            }
         }
         if (valueCount) {
             final int[] index = valueIndex[s];
