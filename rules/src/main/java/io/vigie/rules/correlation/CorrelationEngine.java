@@ -379,8 +379,9 @@ public final class CorrelationEngine implements CorrelationHook {
         if (isLate) {
             s.late[slot]++;
         }
-        if (event.tlp > (int) ((meta & RuleState.TLP_MASK) >>> RuleState.TLP_SHIFT)) {
-            meta = (meta & ~RuleState.TLP_MASK) | ((long) (event.tlp & 0xFF) << RuleState.TLP_SHIFT);
+        final int tlp = Math.min(event.tlp, 0xFF);
+        if (tlp > (int) ((meta & RuleState.TLP_MASK) >>> RuleState.TLP_SHIFT)) {
+            meta = (meta & ~RuleState.TLP_MASK) | ((long) tlp << RuleState.TLP_SHIFT);
         }
         hot[h + RuleState.META] = meta;
         if (t > hot[h + RuleState.MAX]) {
