@@ -601,11 +601,13 @@ public final class CorrelationEngine implements CorrelationHook {
     private static int ringAppend(final RuleState s, final int slot, final long t, final long seq,
                                   final long source, final long pruneBefore, final long from) {
         final long[] hot = s.hot;
-        final long[] ev = s.ringEvidence;
+        final long[] seqs = s.ringSeq;
+        // 0 = packSource(-1, line): no file, so the evidence is the seq; a source array only once files are seen
+        final long[] sources = source >>> 40 != 0 ? s.ringSource() : s.ringSource;
         final int cap = s.capacity;
         final int h = slot * s.stride;
         final int base = h + RuleState.RING;
-        final int evBase = slot * cap * 2;
+        final int evBase = slot * cap;
         final long meta = hot[h + RuleState.META];
         int n = (int) (meta >>> RuleState.COUNT_SHIFT);
         int head = (int) ((meta & RuleState.HEAD_MASK) >>> RuleState.HEAD_SHIFT);
@@ -632,13 +634,17 @@ public final class CorrelationEngine implements CorrelationHook {
                 break;
             }
             hot[base + p] = hot[base + q];
-            ev[evBase + 2 * p] = ev[evBase + 2 * q];
-            ev[evBase + 2 * p + 1] = ev[evBase + 2 * q + 1];
+            seqs[evBase + p] = seqs[evBase + q];
+            if (sources != null) {
+                sources[evBase + p] = sources[evBase + q];
+            }
             p = q;
         }
         hot[base + p] = t;
-        ev[evBase + 2 * p] = seq;
-        ev[evBase + 2 * p + 1] = source;
+        seqs[evBase + p] = seq;
+        if (sources != null) {
+            sources[evBase + p] = source;
+        }
         n++;
         hot[h + RuleState.META] = (meta & ~(RuleState.HEAD_MASK | RuleState.COUNT_MASK)) | ((long) head << RuleState.HEAD_SHIFT)
             | ((long) n << RuleState.COUNT_SHIFT);
@@ -1016,8 +1022,8 @@ public final class CorrelationEngine implements CorrelationHook {
                 final int p = ringPosition(s, slot, k);
                 final long time = s.hot[slot * s.stride + RuleState.RING + p];
                 if (time != Long.MIN_VALUE && time >= from) {
-                    final int o = (slot * s.capacity + p) * 2;
-                    final String ref = evidenceRef(s.ringEvidence[o], s.ringEvidence[o + 1]);
+                    final int o = slot * s.capacity + p;
+                    final String ref = evidenceRef(s.ringSeq[o], s.ringSource != null ? s.ringSource[o] : 0);
                     if (!out.contains(ref)) {
                         out.add(ref);
                     }

@@ -20,7 +20,8 @@ import java.util.Arrays;
  *   +7 METRIC | bits of the last metric (double)                                                            |
  *   +8 ..     | ring rules only (exact event_count, capacity &lt;= MAX_RING): the window's event times, sorted    |
  *             | ascending in a circular buffer of capacity longs starting at META's head (bits 27-31); the   |
- *             | (seq, source) of each ring position is in ringEvidence, read only to build an alert's evidence |
+ *             | seq of each ring position in ringSeq (its source file/line in ringSource, allocated on the   |
+ *             | rule's first event read from a file), read only to build an alert's evidence              |
  *
  *   other rules, entry j of a slot, in entries[slot][j * STRIDE ..]:
  *   +--------------+--------------------------------+-----------+--------------------------------+
@@ -100,8 +101,10 @@ final class RuleState {
     // hot records
     long[] hot;
     // cold, per slot
-    /** Ring rules: (seq, packed source) of ring position k of a slot at [(slot * capacity + k) * 2]. */
-    long[] ringEvidence;
+    /** Ring rules: seq of ring position k of a slot at [slot * capacity + k]. */
+    long[] ringSeq;
+    /** Ring rules: packed source of each ring position, as {@link #ringSeq}; null (all "no file") until needed. */
+    long[] ringSource;
     /** Other rules only (null for ring rules): window entries, and when a value was last evicted. */
     long[][] entries;
     int[] late;
@@ -153,6 +156,15 @@ final class RuleState {
         }
     }
 
+    /** Allocates {@link #ringSource} on the rule's first event with a source file (rare, counted). */
+    long[] ringSource() {
+        if (ringSource == null) {
+            ringSource = new long[ringSeq.length];
+            growths++;
+        }
+        return ringSource;
+    }
+
     private static int tableSizeFor(final int slots) {
         int n = 16;
         while (n < slots * 2) {
@@ -165,7 +177,10 @@ final class RuleState {
         final int old = allocated;
         hot = Arrays.copyOf(hot == null ? new long[0] : hot, slots * stride);
         if (ring) {
-            ringEvidence = Arrays.copyOf(ringEvidence == null ? new long[0] : ringEvidence, slots * capacity * 2);
+            ringSeq = Arrays.copyOf(ringSeq == null ? new long[0] : ringSeq, slots * capacity);
+            if (ringSource != null) {
+                ringSource = Arrays.copyOf(ringSource, slots * capacity);
+            }
         }
         freeNext = Arrays.copyOf(freeNext == null ? new int[0] : freeNext, slots);
         if (!ring) {
