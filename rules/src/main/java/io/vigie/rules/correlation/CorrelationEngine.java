@@ -58,7 +58,6 @@ public final class CorrelationEngine implements CorrelationHook {
     private static final int MAX_CHAIN_DEPTH = 16;
     private static final int[] NO_FEEDS = new int[0];
     private static final long BUCKET_COUNT_MASK = (1L << 24) - 1;
-    private static final long HASH_MASK = 0xFFFF_FFFF_0000_0000L;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long SEED = 0xcbf29ce484222325L;
 
@@ -473,16 +472,17 @@ public final class CorrelationEngine implements CorrelationHook {
     }
 
     private int findInEvent(final RuleState s, final int[] ids, final TelemetryEvent event, final int hash) {
-        final long[] table = s.table;
+        final int[] table = s.table;
         final int mask = s.mask;
-        final long tag = (long) hash << 32;
+        final int slotMask = s.slotMask;
+        final int tag = hash & ~slotMask;
         for (int i = hash & mask; ; i = (i + 1) & mask) {
-            final long v = table[i];
+            final int v = table[i];
             if (v == 0) {
                 return -1;
             }
-            if ((v & HASH_MASK) == tag && sameKey(s, (int) v - 1, ids, event)) {
-                return (int) v - 1;
+            if ((v & ~slotMask) == tag && sameKey(s, (v & slotMask) - 1, ids, event)) {
+                return (v & slotMask) - 1;
             }
         }
     }

@@ -9,7 +9,8 @@ import java.util.Arrays;
  * an event is late, or a value-count window changes.
  *
  * <pre>
- *   table[i]: (key hash &lt;&lt; 32) | (slot + 1), 0 = empty: a probe compares hashes without touching records
+ *   table[i]: (key hash &amp; ~slotMask) | (slot + 1), 0 = empty, slotMask = the bits of maxKeys: a probe compares
+ *             the hash bits above the slot bits (a tag; 15 bits at the default 100k keys) without touching records
  *
  *   hot record of a slot, hot[slot * stride ..] (8 longs, 64 bytes):
  *   +0 META   | count (32-63) | ring head (27-31) | USED 26, REFERENCED 25, ACTIVE 24 | tlpMax (16-23) | keyLen (0-15) |
@@ -88,8 +89,10 @@ final class RuleState {
     boolean restarted;
 
     // key index
-    long[] table;
+    int[] table;
     int mask;
+    /** Low bits of a table entry holding slot + 1; the other bits hold the same bits of the key hash (a tag). */
+    final int slotMask;
     int size;
     int allocated;
     byte[] slab;
@@ -138,7 +141,8 @@ final class RuleState {
         this.stride = ring ? HOT + capacity : HOT;
         rebindRule(rule);
         final int slots = Math.min(INITIAL_SLOTS, maxKeys);
-        table = new long[tableSizeFor(slots)];
+        slotMask = -1 >>> Integer.numberOfLeadingZeros(maxKeys);
+        table = new int[tableSizeFor(slots)];
         mask = table.length - 1;
         slab = new byte[slots * 32];
         resize(slots);
@@ -204,7 +208,7 @@ final class RuleState {
         }
         allocated = slots;
         if (table.length < slots * 2) {
-            table = new long[tableSizeFor(slots)];
+            table = new int[tableSizeFor(slots)];
             mask = table.length - 1;
             for (int s = 0; s < slots; s++) {
                 if (used(s)) {
@@ -274,14 +278,14 @@ final class RuleState {
 
     /** The slot holding this key, or -1. No allocation. */
     int find(final byte[] key, final int len, final int hash) {
-        final long tag = (long) hash << 32;
+        final int tag = hash & ~slotMask;
         for (int i = hash & mask; ; i = (i + 1) & mask) {
-            final long v = table[i];
+            final int v = table[i];
             if (v == 0) {
                 return -1;
             }
-            if ((v & ~LOW_MASK) == tag) {
-                final int s = (int) v - 1;
+            if ((v & ~slotMask) == tag) {
+                final int s = (v & slotMask) - 1;
                 final int off = keyOff(s);
                 if (keyLen(s) == len && Arrays.equals(slab, off, off + len, key, 0, len)) {
                     return s;
@@ -368,7 +372,7 @@ final class RuleState {
         while (table[i] != 0) {
             i = (i + 1) & mask;
         }
-        table[i] = ((long) hash << 32) | (s + 1);
+        table[i] = (hash & ~slotMask) | (s + 1);
     }
 
     /** The key to evict at the key cap (CLOCK, see the class comment), or -1 when empty. */
@@ -396,18 +400,18 @@ final class RuleState {
     void remove(final int s) {
         final int hash = keyHash(s);
         int i = hash & mask;
-        while ((int) table[i] != s + 1) {
+        while ((table[i] & slotMask) != s + 1) {
             i = (i + 1) & mask;
         }
         // backward-shift deletion keeps probe sequences intact without tombstones
         int j = i;
         while (true) {
             j = (j + 1) & mask;
-            final long v = table[j];
+            final int v = table[j];
             if (v == 0) {
                 break;
             }
-            final int ideal = (int) (v >>> 32) & mask;
+            final int ideal = keyHash((v & slotMask) - 1) & mask;
             final boolean movable = i <= j ? (ideal <= i || ideal > j) : (ideal <= i && ideal > j);
             if (movable) {
                 table[i] = v;
