@@ -6,6 +6,9 @@ import io.vigie.engine.detect.AlertSink;
 import io.vigie.engine.ring.SourceFiles;
 import io.vigie.engine.ring.TelemetryEvent;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,7 +46,8 @@ import java.util.UUID;
  * or when the group expires, is evicted, or {@link #flush} is called), the incident closes: a last update is emitted
  * if its count moved since the last emission, and the group re-arms. Never one alert per event.
  *
- * <p><b>Caps.</b> Per rule, at most {@code maxKeys} groups (the oldest-touched is evicted) and
+ * <p><b>Caps.</b> Per rule, at most {@code maxKeys} groups (CLOCK picks the key to evict: one not touched since the
+ * eviction hand last swept past it, so an old, idle key; see {@link RuleState}) and
  * {@code slotCapacity} entries per group (counting types keep threshold + 2 entries, which decides every comparison;
  * value types keep {@code maxValues} values and evict the oldest). Every alert says whether keys or values were
  * evicted in or just before its window ({@code extra.evicted}) and how many late events its group saw
@@ -54,6 +58,8 @@ public final class CorrelationEngine implements CorrelationHook {
     private static final int MAX_CHAIN_DEPTH = 16;
     private static final int[] NO_FEEDS = new int[0];
     private static final long BUCKET_COUNT_MASK = (1L << 24) - 1;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long SEED = 0xcbf29ce484222325L;
 
     private CorrelationSet set;
     private CorrelationConfig config;
@@ -77,6 +83,12 @@ public final class CorrelationEngine implements CorrelationHook {
     private long timerSeq;
 
     private byte[] keyScratch = new byte[256];
+    /** Set by {@link #keyHash}: the encoded key's length, whether it is in {@link #keyScratch}, field indexes. */
+    private int keyLength;
+    private boolean keyInScratch;
+    private int[] fieldIndex = new int[4];
+    /** Set by {@link #slotOf}: the key was added by this event. */
+    private boolean slotIsNew;
     private double[] numberScratch = new double[16];
 
     private long lateEvents;
@@ -184,7 +196,7 @@ public final class CorrelationEngine implements CorrelationHook {
             final CorrelationRule r = newRules.get(i);
             final RuleState o = old.remove(r.identity());
             if (o != null && compatible(o.rule, r)) {
-                o.rule = r;
+                o.rebindRule(r);
                 next[i] = o;
             } else {
                 next[i] = new RuleState(r);
@@ -197,8 +209,8 @@ public final class CorrelationEngine implements CorrelationHook {
         for (int c = 0; c < states.length; c++) {
             final RuleState s = states[c];
             for (int slot = 0; slot < s.allocated; slot++) {
-                if (s.keyLen[slot] >= 0) {
-                    s.timerId[slot] = RuleState.NO_TIMER;
+                if (s.used(slot)) {
+                    s.timerId(slot, RuleState.NO_TIMER);
                     ensureTimer(c, s, slot);
                 }
             }
@@ -261,8 +273,7 @@ public final class CorrelationEngine implements CorrelationHook {
     }
 
     private boolean ownsPartition(final int c, final int position, final TelemetryEvent event) {
-        final int len = encodeKey(rules[c], position, event);
-        return Integer.remainderUnsigned(hash32(keyScratch, len), workers) == ordinal;
+        return Integer.remainderUnsigned(keyHash(rules[c], position, event), workers) == ordinal;
     }
 
     @Override
@@ -307,7 +318,7 @@ public final class CorrelationEngine implements CorrelationHook {
     public void flush(final AlertSink sink) {
         for (final RuleState s : states) {
             for (int slot = 0; slot < s.allocated; slot++) {
-                if (s.keyLen[slot] >= 0 && s.active[slot]) {
+                if (s.used(slot) && s.active(slot)) {
                     close(s, slot, sink);
                 }
             }
@@ -330,94 +341,100 @@ public final class CorrelationEngine implements CorrelationHook {
                 return;
             }
         }
-        final long aux;
-        switch (r.type) {
-            case VALUE_COUNT: {
-                final int i = event.indexOf(r.valueFieldIds[position]);
-                if (i < 0) {
-                    s.skippedNoValue++;
-                    return;
+        long aux = position;
+        if (!s.ring) {
+            switch (r.type) {
+                case VALUE_COUNT: {
+                    final int i = event.indexOf(r.valueFieldIds[position]);
+                    if (i < 0) {
+                        s.skippedNoValue++;
+                        return;
+                    }
+                    aux = hash64(event.arena(), event.valueOffset(i), event.valueLength(i));
+                    break;
                 }
-                aux = hash64(event.arena(), event.valueOffset(i), event.valueLength(i));
-                break;
-            }
-            case VALUE_SUM:
-            case VALUE_AVG:
-            case VALUE_PERCENTILE: {
-                final int i = event.indexOf(r.valueFieldIds[position]);
-                final double v = i < 0 ? Double.NaN : parseDouble(event.arena(), event.valueOffset(i),
-                    event.valueLength(i));
-                if (Double.isNaN(v)) {
-                    s.skippedNoValue++;
-                    return;
+                case VALUE_SUM:
+                case VALUE_AVG:
+                case VALUE_PERCENTILE: {
+                    final int i = event.indexOf(r.valueFieldIds[position]);
+                    final double v = i < 0 ? Double.NaN : parseDouble(event.arena(), event.valueOffset(i),
+                        event.valueLength(i));
+                    if (Double.isNaN(v)) {
+                        s.skippedNoValue++;
+                        return;
+                    }
+                    aux = Double.doubleToRawLongBits(v);
+                    break;
                 }
-                aux = Double.doubleToRawLongBits(v);
-                break;
+                default:
+                    break;
             }
-            default:
-                aux = position;
-                break;
         }
-        final int len = encodeKey(r, position, event);
-        final int hash = hash32(keyScratch, len);
-        int slot = s.find(keyScratch, len, hash);
-        if (slot < 0) {
-            if (s.size >= s.maxKeys) {
-                evictKey(s, s.oldest(), t, sink);
-            }
-            slot = s.add(keyScratch, len, hash);
-        }
-        s.touch(slot);
+        final int slot = slotOf(s, r, position, event, t, sink);
+        final long[] hot = s.hot;
+        final int h = slot * s.stride;
+        // A key's second event marks it referenced: CLOCK then gives it a second chance over keys seen once.
+        long meta = hot[h + RuleState.META] | (slotIsNew ? 0 : RuleState.REFERENCED);
         if (isLate) {
             s.late[slot]++;
         }
-        if (event.tlp > s.tlpMax[slot]) {
-            s.tlpMax[slot] = event.tlp;
+        final int tlp = Math.min(event.tlp, 0xFF);
+        if (tlp > (int) ((meta & RuleState.TLP_MASK) >>> RuleState.TLP_SHIFT)) {
+            meta = (meta & ~RuleState.TLP_MASK) | ((long) tlp << RuleState.TLP_SHIFT);
         }
-        if (t > s.maxTime[slot]) {
-            s.maxTime[slot] = t;
+        hot[h + RuleState.META] = meta;
+        if (t > hot[h + RuleState.MAX]) {
+            hot[h + RuleState.MAX] = t;
         }
-        final long now = s.maxTime[slot];
+        final long now = hot[h + RuleState.MAX];
         final long from = now - span;
         final long seq = event.seq;
         final long source = RuleState.packSource(event.sourceFile, event.sourceLine);
-        switch (r.type) {
-            case VALUE_COUNT:
-            case TEMPORAL:
-                upsert(s, slot, t, aux, seq, source, from - config.outOfOrderNanos);
-                break;
-            case TEMPORAL_ORDERED:
-                advanceChain(s, slot, position, t, span, seq, source);
-                break;
-            case EVENT_COUNT:
-                if (r.bucketNanos > 0) {
-                    addToBucket(s, slot, t, r.bucketNanos, seq, source, from - config.outOfOrderNanos);
+        final double metric;
+        final boolean holds;
+        if (s.ring) {
+            final int count = ringAppend(s, slot, t, seq, source, from - config.outOfOrderNanos, from);
+            metric = count;
+            holds = s.holdsAt[count];
+        } else {
+            switch (r.type) {
+                case VALUE_COUNT:
+                case TEMPORAL:
+                    upsert(s, slot, t, aux, seq, source, from - config.outOfOrderNanos);
                     break;
-                }
-                append(s, slot, t, aux, seq, source, from - config.outOfOrderNanos);
-                break;
-            default:
-                append(s, slot, t, aux, seq, source, from - config.outOfOrderNanos);
-                break;
+                case TEMPORAL_ORDERED:
+                    advanceChain(s, slot, position, t, span, seq, source);
+                    break;
+                case EVENT_COUNT:
+                    if (r.bucketNanos > 0) {
+                        addToBucket(s, slot, t, r.bucketNanos, seq, source, from - config.outOfOrderNanos);
+                        break;
+                    }
+                    append(s, slot, t, aux, seq, source, from - config.outOfOrderNanos);
+                    break;
+                default:
+                    append(s, slot, t, aux, seq, source, from - config.outOfOrderNanos);
+                    break;
+            }
+            metric = metric(s, slot, from);
+            holds = r.condition != null ? r.condition.test(metric) : metric >= r.references.size();
         }
-        final double metric = metric(s, slot, from);
-        final boolean holds = r.condition != null ? r.condition.test(metric) : metric >= r.references.size();
-        s.lastMetric[slot] = metric;
+        hot[h + RuleState.METRIC] = Double.doubleToRawLongBits(metric);
         if (holds) {
-            if (!s.active[slot]) {
+            if ((hot[h + RuleState.META] & RuleState.ACTIVE) == 0) {
                 openIncident(c, s, slot, event, t, from, sink);
             } else {
-                s.incCount[slot]++;
-                if (t > s.incLast[slot]) {
-                    s.incLast[slot] = t;
+                final long count = ++hot[h + RuleState.INC_COUNT];
+                if (t > hot[h + RuleState.INC_LAST]) {
+                    hot[h + RuleState.INC_LAST] = t;
                 }
-                if (t - s.incLastEmit[slot] >= span) {
-                    s.incLastEmit[slot] = t;
-                    s.incEmitted[slot] = s.incCount[slot];
+                if (t - hot[h + RuleState.INC_LAST_EMIT] >= span) {
+                    hot[h + RuleState.INC_LAST_EMIT] = t;
+                    s.incEmitted[slot] = count;
                     emit(c, s, slot, event, from, true, sink);
                 }
             }
-        } else if (s.active[slot]) {
+        } else if ((hot[h + RuleState.META] & RuleState.ACTIVE) != 0) {
             close(s, slot, sink);
         }
         ensureTimer(c, s, slot);
@@ -430,38 +447,139 @@ public final class CorrelationEngine implements CorrelationHook {
         }
     }
 
+    /**
+     * The slot of the event's group key for (rule, position), added when new (evicting at the key cap). The lookup
+     * hashes and compares the key's field bytes in the event's arena; they are copied into {@link #keyScratch} only
+     * for a new key, or when the key is longer than {@link #MAX_KEY_BYTES} (then truncated with a digest).
+     */
+    private int slotOf(final RuleState s, final CorrelationRule r, final int position, final TelemetryEvent event,
+                       final long t, final AlertSink sink) {
+        final int hash = keyHash(r, position, event);
+        slotIsNew = false;
+        int slot = keyInScratch ? s.find(keyScratch, keyLength, hash) : findInEvent(s, r.groupFieldIds[position],
+            event, hash);
+        if (slot < 0) {
+            if (!keyInScratch) {
+                encodeKey(r, position, event);
+            }
+            if (s.size >= s.maxKeys) {
+                evictKey(s, s.victim(), t, sink);
+            }
+            slot = s.add(keyScratch, keyLength, hash);
+            slotIsNew = true;
+        }
+        return slot;
+    }
+
+    private int findInEvent(final RuleState s, final int[] ids, final TelemetryEvent event, final int hash) {
+        final int[] table = s.table;
+        final int mask = s.mask;
+        final int slotMask = s.slotMask;
+        final int tag = hash & ~slotMask;
+        for (int i = hash & mask; ; i = (i + 1) & mask) {
+            final int v = table[i];
+            if (v == 0) {
+                return -1;
+            }
+            if ((v & ~slotMask) == tag && sameKey(s, (v & slotMask) - 1, ids, event)) {
+                return (v & slotMask) - 1;
+            }
+        }
+    }
+
+    /** True when the slot's key bytes equal the encoding of the event's fields indexed by {@link #keyHash}. */
+    private boolean sameKey(final RuleState s, final int slot, final int[] ids, final TelemetryEvent event) {
+        final long[] hot = s.hot;
+        if ((int) (hot[slot * s.stride + RuleState.META] & RuleState.KEY_LEN_MASK) != keyLength) {
+            return false;
+        }
+        final byte[] slab = s.slab;
+        final byte[] arena = event.arena();
+        int p = (int) hot[slot * s.stride + RuleState.KEY];
+        for (int f = 0; f < ids.length; f++) {
+            final int i = fieldIndex[f];
+            if (i < 0) {
+                if (slab[p] != (byte) 0xFF || slab[p + 1] != (byte) 0xFF) {
+                    return false;
+                }
+                p += 2;
+            } else {
+                final int l = Math.min(event.valueLength(i), 0xFFFE);
+                if (slab[p] != (byte) (l >>> 8) || slab[p + 1] != (byte) l) {
+                    return false;
+                }
+                p += 2;
+                if (!equalBytes(slab, p, arena, event.valueOffset(i), l)) {
+                    return false;
+                }
+                p += l;
+            }
+        }
+        return true;
+    }
+
+    /** a[ai, ai + len) equals b[bi, bi + len): 8 bytes per step while both have room, then bytewise. */
+    private static boolean equalBytes(final byte[] a, final int ai, final byte[] b, final int bi, final int len) {
+        int k = 0;
+        for (; k + 8 <= len; k += 8) {
+            if ((long) LONGS.get(a, ai + k) != (long) LONGS.get(b, bi + k)) {
+                return false;
+            }
+        }
+        for (; k < len; k++) {
+            if (a[ai + k] != b[bi + k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void openIncident(final int c, final RuleState s, final int slot, final TelemetryEvent event,
                               final long t, final long from, final AlertSink sink) {
-        s.active[slot] = true;
+        s.active(slot, true);
         s.incidentId[slot] = incidentId(s, slot, t);
         long first = t;
         long inWindow = 0;
-        final long[] e = s.entries[slot];
-        for (int j = 0, n = s.count[slot]; j < n; j++) {
-            final long time = e[j * RuleState.STRIDE];
-            if (time >= from && time != Long.MIN_VALUE) {
-                inWindow++;
-                first = Math.min(first, time);
+        if (s.ring) {
+            for (int k = 0, n = s.count(slot); k < n; k++) {
+                final long time = s.hot[slot * s.stride + RuleState.RING + ringPosition(s, slot, k)];
+                if (time >= from && time != Long.MIN_VALUE) {
+                    inWindow++;
+                    first = Math.min(first, time);
+                }
+            }
+        } else {
+            final long[] e = s.entries[slot];
+            for (int j = 0, n = s.count(slot); j < n; j++) {
+                final long time = e[j * RuleState.STRIDE];
+                if (time >= from && time != Long.MIN_VALUE) {
+                    inWindow++;
+                    first = Math.min(first, time);
+                }
             }
         }
-        s.incCount[slot] = Math.max(1, s.rule.type == CorrelationType.EVENT_COUNT ? (long) s.lastMetric[slot]
+        final long count = Math.max(1, s.rule.type == CorrelationType.EVENT_COUNT ? (long) s.lastMetric(slot)
             : inWindow);
+        final int h = slot * s.stride;
+        s.hot[h + RuleState.INC_COUNT] = count;
         s.incFirst[slot] = first;
-        s.incLast[slot] = t;
-        s.incLastEmit[slot] = t;
-        s.incEmitted[slot] = s.incCount[slot];
+        s.hot[h + RuleState.INC_LAST] = t;
+        s.hot[h + RuleState.INC_LAST_EMIT] = t;
+        s.incEmitted[slot] = count;
         emit(c, s, slot, event, from, false, sink);
     }
 
     private void close(final RuleState s, final int slot, final AlertSink sink) {
-        if (!s.active[slot]) {
+        if (!s.active(slot)) {
             return;
         }
-        if (s.incCount[slot] > s.incEmitted[slot]) {
-            s.incEmitted[slot] = s.incCount[slot];
-            emit(s.rule.index, s, slot, null, s.incLast[slot] - s.rule.timespanNanos, true, sink);
+        final long count = s.hot[slot * s.stride + RuleState.INC_COUNT];
+        if (count > s.incEmitted[slot]) {
+            s.incEmitted[slot] = count;
+            emit(s.rule.index, s, slot, null, s.hot[slot * s.stride + RuleState.INC_LAST]
+                - s.rule.timespanNanos, true, sink);
         }
-        s.active[slot] = false;
+        s.active(slot, false);
         s.incidentId[slot] = null;
     }
 
@@ -475,9 +593,79 @@ public final class CorrelationEngine implements CorrelationHook {
 
     // --- window entries -----------------------------------------------------------------------------------------
 
+    /**
+     * Exact event_count: adds time t to the slot's sorted ring (as {@link #append} does for entry arrays: when full,
+     * first drop times before {@code pruneBefore}, then the oldest, which loses no decision), and returns how many
+     * times are at or after {@code from}. Usually O(1): in-order events append at the tail and prune at the head.
+     */
+    private static int ringAppend(final RuleState s, final int slot, final long t, final long seq,
+                                  final long source, final long pruneBefore, final long from) {
+        final long[] hot = s.hot;
+        final long[] seqs = s.ringSeq;
+        // 0 = packSource(-1, line): no file, so the evidence is the seq; a source array only once files are seen
+        final long[] sources = source >>> 40 != 0 ? s.ringSource() : s.ringSource;
+        final int cap = s.capacity;
+        final int h = slot * s.stride;
+        final int base = h + RuleState.RING;
+        final int evBase = slot * cap;
+        final long meta = hot[h + RuleState.META];
+        int n = (int) (meta >>> RuleState.COUNT_SHIFT);
+        int head = (int) ((meta & RuleState.HEAD_MASK) >>> RuleState.HEAD_SHIFT);
+        if (n == cap) {
+            while (n > 0 && hot[base + head] < pruneBefore) {
+                head = head + 1 == cap ? 0 : head + 1;
+                n--;
+            }
+            if (n == cap) {
+                // Counting types keep threshold + 2 entries: dropping the oldest loses no decision.
+                head = head + 1 == cap ? 0 : head + 1;
+                n--;
+                s.saturated++;
+            }
+        }
+        int p = head + n;
+        if (p >= cap) {
+            p -= cap;
+        }
+        // Insert after every time <= t (out-of-order events shift the newer ones up one position).
+        for (int k = n; k > 0; k--) {
+            final int q = p == 0 ? cap - 1 : p - 1;
+            if (hot[base + q] <= t) {
+                break;
+            }
+            hot[base + p] = hot[base + q];
+            seqs[evBase + p] = seqs[evBase + q];
+            if (sources != null) {
+                sources[evBase + p] = sources[evBase + q];
+            }
+            p = q;
+        }
+        hot[base + p] = t;
+        seqs[evBase + p] = seq;
+        if (sources != null) {
+            sources[evBase + p] = source;
+        }
+        n++;
+        hot[h + RuleState.META] = (meta & ~(RuleState.HEAD_MASK | RuleState.COUNT_MASK)) | ((long) head << RuleState.HEAD_SHIFT)
+            | ((long) n << RuleState.COUNT_SHIFT);
+        int below = 0;
+        for (int i = head; below < n && hot[base + i] < from; i = i + 1 == cap ? 0 : i + 1) {
+            below++;
+        }
+        return n - below;
+    }
+
+    /** Ring position of the k-th oldest time of a ring slot. */
+    private static int ringPosition(final RuleState s, final int slot, final int k) {
+        final int head = (int) ((s.hot[slot * s.stride + RuleState.META] & RuleState.HEAD_MASK)
+            >>> RuleState.HEAD_SHIFT);
+        final int p = head + k;
+        return p >= s.capacity ? p - s.capacity : p;
+    }
+
     private static void append(final RuleState s, final int slot, final long t, final long aux, final long seq,
                                final long source, final long pruneBefore) {
-        int n = s.count[slot];
+        int n = s.count(slot);
         if (n == s.capacity) {
             n = prune(s, slot, pruneBefore);
             if (n == s.capacity) {
@@ -494,13 +682,42 @@ public final class CorrelationEngine implements CorrelationHook {
         }
         s.ensureEntries(slot, n + 1);
         write(s.entries[slot], n, t, aux, seq, source);
-        s.count[slot] = n + 1;
+        s.count(slot, n + 1);
+        if (s.valueCount) {
+            s.indexValue(slot, n, n + 1);
+            if (t < s.valueFrom[slot]) {
+                s.valueBelow[slot]++;
+            } else if (t < s.valueLow[slot]) {
+                s.valueLow[slot] = t;
+            }
+        }
     }
 
     private static void upsert(final RuleState s, final int slot, final long t, final long aux, final long seq,
                                final long source, final long pruneBefore) {
         final long[] e = s.entries[slot];
-        for (int j = 0, n = s.count[slot]; j < n; j++) {
+        if (s.valueCount) {
+            // value_count: O(1) through the slot's index of distinct values (its window may hold thousands)
+            final int j = s.findValue(slot, aux);
+            if (j >= 0) {
+                final int o = j * RuleState.STRIDE;
+                final long old = e[o];
+                if (t >= old) {
+                    write(e, j, t, aux, seq, source);
+                    final long from = s.valueFrom[slot];
+                    if (old < from && t >= from) {
+                        s.valueBelow[slot]--;
+                        if (t < s.valueLow[slot]) {
+                            s.valueLow[slot] = t;
+                        }
+                    }
+                }
+                return;
+            }
+            append(s, slot, t, aux, seq, source, pruneBefore);
+            return;
+        }
+        for (int j = 0, n = s.count(slot); j < n; j++) {
             final int o = j * RuleState.STRIDE;
             if (e[o + 1] == aux) {
                 if (t >= e[o]) {
@@ -517,7 +734,7 @@ public final class CorrelationEngine implements CorrelationHook {
                                     final long seq, final long source, final long pruneBefore) {
         final long bucket = Math.floorDiv(t, width) & ((1L << 39) - 1);
         final long[] e = s.entries[slot];
-        for (int j = 0, n = s.count[slot]; j < n; j++) {
+        for (int j = 0, n = s.count(slot); j < n; j++) {
             final int o = j * RuleState.STRIDE;
             if (e[o + 1] >>> 24 == bucket) {
                 final long c = Math.min((e[o + 1] & BUCKET_COUNT_MASK) + 1, BUCKET_COUNT_MASK);
@@ -562,7 +779,7 @@ public final class CorrelationEngine implements CorrelationHook {
 
     private static int prune(final RuleState s, final int slot, final long before) {
         final long[] e = s.entries[slot];
-        int n = s.count[slot];
+        int n = s.count(slot);
         for (int j = n - 1; j >= 0; j--) {
             if (e[j * RuleState.STRIDE] < before) {
                 removeEntry(s, slot, j);
@@ -575,7 +792,7 @@ public final class CorrelationEngine implements CorrelationHook {
     private static int oldestEntry(final RuleState s, final int slot) {
         final long[] e = s.entries[slot];
         int best = 0;
-        for (int j = 1, n = s.count[slot]; j < n; j++) {
+        for (int j = 1, n = s.count(slot); j < n; j++) {
             if (e[j * RuleState.STRIDE] < e[best * RuleState.STRIDE]) {
                 best = j;
             }
@@ -584,19 +801,44 @@ public final class CorrelationEngine implements CorrelationHook {
     }
 
     private static void removeEntry(final RuleState s, final int slot, final int j) {
-        final int last = s.count[slot] - 1;
+        final int last = s.count(slot) - 1;
+        if (s.valueCount) {
+            if (s.entries[slot][j * RuleState.STRIDE] < s.valueFrom[slot]) {
+                s.valueBelow[slot]--;
+            }
+            s.unindexValue(slot, j, j != last ? last : -1);
+        }
         if (j != last) {
             System.arraycopy(s.entries[slot], last * RuleState.STRIDE, s.entries[slot], j * RuleState.STRIDE,
                 RuleState.STRIDE);
         }
-        s.count[slot] = last;
+        s.count(slot, last);
     }
 
     private double metric(final RuleState s, final int slot, final long from) {
         final long[] e = s.entries[slot];
-        final int n = s.count[slot];
+        final int n = s.count(slot);
         final CorrelationRule r = s.rule;
         switch (r.type) {
+            case VALUE_COUNT: {
+                // Incremental: recount only when the oldest value of the last count left the window.
+                if (from < s.valueFrom[slot] || s.valueLow[slot] < from) {
+                    int below = 0;
+                    long low = Long.MAX_VALUE;
+                    for (int j = 0; j < n; j++) {
+                        final long time = e[j * RuleState.STRIDE];
+                        if (time < from) {
+                            below++;
+                        } else if (time < low) {
+                            low = time;
+                        }
+                    }
+                    s.valueBelow[slot] = below;
+                    s.valueLow[slot] = low;
+                }
+                s.valueFrom[slot] = from;
+                return n - s.valueBelow[slot];
+            }
             case TEMPORAL_ORDERED: {
                 int reached = 0;
                 for (int k = 0; k < n; k++) {
@@ -686,17 +928,18 @@ public final class CorrelationEngine implements CorrelationHook {
     // --- timers -------------------------------------------------------------------------------------------------
 
     private void ensureTimer(final int c, final RuleState s, final int slot) {
-        if (s.timerId[slot] != RuleState.NO_TIMER) {
+        final int h = slot * s.stride;
+        if (s.hot[h + RuleState.TIMER] != RuleState.NO_TIMER) {
             return;
         }
         final long id = ++timerSeq;
-        s.timerId[slot] = id;
-        timers.push(s.maxTime[slot] + s.rule.timespanNanos + 1, ((long) c << 32) | slot, id);
+        s.hot[h + RuleState.TIMER] = id;
+        timers.push(s.hot[h + RuleState.MAX] + s.rule.timespanNanos + 1, ((long) c << 32) | slot, id);
     }
 
     private static void cancelTimer(final RuleState s, final int slot) {
         // Lazy: the heap entry is skipped when it pops, its id no longer being the slot's.
-        s.timerId[slot] = RuleState.NO_TIMER;
+        s.timerId(slot, RuleState.NO_TIMER);
     }
 
     /** Fires every timer whose deadline the watermark has reached: idle groups close (last update) and go. */
@@ -714,11 +957,11 @@ public final class CorrelationEngine implements CorrelationHook {
                 continue;
             }
             final RuleState s = states[c];
-            if (slot >= s.allocated || s.timerId[slot] != timerId) {
+            if (slot >= s.allocated || s.timerId(slot) != timerId) {
                 continue;
             }
-            s.timerId[slot] = RuleState.NO_TIMER;
-            if (s.maxTime[slot] + s.rule.timespanNanos < watermark) {
+            s.timerId(slot, RuleState.NO_TIMER);
+            if (s.maxTime(slot) + s.rule.timespanNanos < watermark) {
                 close(s, slot, sink);
                 s.remove(slot);
             } else {
@@ -738,27 +981,29 @@ public final class CorrelationEngine implements CorrelationHook {
         final CorrelationRule r = s.rule;
         final Alert a = new Alert();
         a.alertId = s.incidentId[slot];
-        a.timeNanos = lastNowNanos != 0 ? lastNowNanos : s.incLast[slot];
+        final int h = slot * s.stride;
+        a.timeNanos = lastNowNanos != 0 ? lastNowNanos : s.hot[h + RuleState.INC_LAST];
         a.ruleId = r.id;
         a.ruleTitle = r.title;
         a.ruleLevel = r.level;
         a.ruleType = r.type.label();
         a.ruleAuthor = r.author;
-        decodeGroup(r, s.slab, s.keyOff[slot], s.keyLen[slot], a.group);
-        a.count = s.incCount[slot];
+        decodeGroup(r, s.slab, s.keyOff(slot), s.keyLen(slot), a.group);
+        a.count = s.hot[h + RuleState.INC_COUNT];
         a.firstSeenNanos = s.incFirst[slot];
-        a.lastSeenNanos = s.incLast[slot];
+        a.lastSeenNanos = s.hot[h + RuleState.INC_LAST];
         evidence(s, slot, from, trigger, a.events);
-        Tlp tlp = Tlp.of(s.tlpMax[slot]);
+        Tlp tlp = Tlp.of(s.tlpMax(slot));
         if (r.tlp != null) {
             tlp = tlp.strictest(r.tlp);
         }
         a.tlp = tlp;
         a.tags.addAll(r.tags);
         final long windowStart = s.incFirst[slot] - r.timespanNanos;
-        a.extra.put("evicted", s.lastKeyEvictionAt >= windowStart || s.valueEvictedAt[slot] >= windowStart);
+        a.extra.put("evicted", s.lastKeyEvictionAt >= windowStart
+            || s.valueEvictedAt != null && s.valueEvictedAt[slot] >= windowStart);
         a.extra.put("late_events", s.late[slot]);
-        a.extra.put("value", s.lastMetric[slot]);
+        a.extra.put("value", s.lastMetric(slot));
         a.extra.put("update", update);
         if (s.restarted) {
             a.extra.put("restarted", true);
@@ -771,8 +1016,29 @@ public final class CorrelationEngine implements CorrelationHook {
 
     private void evidence(final RuleState s, final int slot, final long from, final TelemetryEvent trigger,
                           final List<String> out) {
+        if (s.ring) {
+            // Already in time order (ties in arrival order).
+            for (int k = 0, n = s.count(slot); k < n && out.size() < config.maxEvidence; k++) {
+                final int p = ringPosition(s, slot, k);
+                final long time = s.hot[slot * s.stride + RuleState.RING + p];
+                if (time != Long.MIN_VALUE && time >= from) {
+                    final int o = slot * s.capacity + p;
+                    final String ref = evidenceRef(s.ringSeq[o], s.ringSource != null ? s.ringSource[o] : 0);
+                    if (!out.contains(ref)) {
+                        out.add(ref);
+                    }
+                }
+            }
+            if (trigger != null) {
+                final String ref = SourceFiles.evidence(trigger);
+                if (!out.contains(ref)) {
+                    out.add(ref);
+                }
+            }
+            return;
+        }
         final long[] e = s.entries[slot];
-        final int n = s.count[slot];
+        final int n = s.count(slot);
         final Integer[] order = new Integer[n];
         int k = 0;
         for (int j = 0; j < n; j++) {
@@ -806,10 +1072,10 @@ public final class CorrelationEngine implements CorrelationHook {
 
     private static String incidentId(final RuleState s, final int slot, final long t) {
         final byte[] identity = s.rule.identity().getBytes(StandardCharsets.UTF_8);
-        final int len = s.keyLen[slot];
+        final int len = s.keyLen(slot);
         final byte[] b = new byte[identity.length + 1 + len + 8];
         System.arraycopy(identity, 0, b, 0, identity.length);
-        System.arraycopy(s.slab, s.keyOff[slot], b, identity.length + 1, len);
+        System.arraycopy(s.slab, s.keyOff(slot), b, identity.length + 1, len);
         for (int i = 0; i < 8; i++) {
             b[b.length - 1 - i] = (byte) (t >>> (8 * i));
         }
@@ -867,7 +1133,44 @@ public final class CorrelationEngine implements CorrelationHook {
             }
             p = MAX_KEY_BYTES;
         }
+        keyLength = p;
         return p;
+    }
+
+    /**
+     * Hashes the group key of (rule, position) as {@link #encodeKey} would encode it, straight from the event's
+     * arena (8 bytes at a time), and records the field indexes and encoded length for {@link #sameKey}. A key over
+     * {@link #MAX_KEY_BYTES} is encoded (truncated) into {@link #keyScratch} and hashed there instead. No allocation.
+     */
+    private int keyHash(final CorrelationRule r, final int position, final TelemetryEvent event) {
+        final int[] ids = r.groupFieldIds[position];
+        if (fieldIndex.length < ids.length) {
+            fieldIndex = new int[ids.length];
+            scratchGrowths++;
+        }
+        final byte[] arena = event.arena();
+        long h = SEED;
+        int len = 0;
+        for (int f = 0; f < ids.length; f++) {
+            final int i = event.indexOf(ids[f]);
+            fieldIndex[f] = i;
+            if (i < 0) {
+                h = mix(h, 0xFFFF);
+                len += 2;
+            } else {
+                final int l = Math.min(event.valueLength(i), 0xFFFE);
+                h = hashBytes(mix(h, l), arena, event.valueOffset(i), l);
+                len += 2 + l;
+            }
+        }
+        if (len > MAX_KEY_BYTES) {
+            keyInScratch = true;
+            return hash32(keyScratch, encodeKey(r, position, event));
+        }
+        keyInScratch = false;
+        keyLength = len;
+        final long f = fmix(h);
+        return (int) (f ^ (f >>> 32));
     }
 
     private void ensureScratch(final int n) {
@@ -882,12 +1185,41 @@ public final class CorrelationEngine implements CorrelationHook {
         return (int) (h ^ (h >>> 32));
     }
 
-    /** FNV-1a 64 with a final avalanche (murmur3 fmix64). */
+    /** A 64-bit hash of b[off, off + len): 8 bytes per step, then a final avalanche (murmur3 fmix64). */
     static long hash64(final byte[] b, final int off, final int len) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = off, end = off + len; i < end; i++) {
-            h = (h ^ (b[i] & 0xFF)) * 0x100000001b3L;
+        return fmix(hashBytes(mix(SEED, len), b, off, len));
+    }
+
+    private static long mix(final long h, final long word) {
+        return Long.rotateLeft(h ^ (word * 0x9E3779B97F4A7C15L), 27) * 0xBF58476D1CE4E5B9L;
+    }
+
+    /** Folds b[off, off + len) into h, 8 little-endian bytes per step (the tail masked or read bytewise). */
+    private static long hashBytes(final long seed, final byte[] b, final int off, final int len) {
+        long h = seed;
+        int i = off;
+        final int end = off + len;
+        for (; i + 8 <= end; i += 8) {
+            h = mix(h, (long) LONGS.get(b, i));
         }
+        final int rest = end - i;
+        if (rest > 0) {
+            long w;
+            if (i + 8 <= b.length) {
+                w = (long) LONGS.get(b, i) & (-1L >>> (64 - 8 * rest));
+            } else {
+                w = 0;
+                for (int k = 0; k < rest; k++) {
+                    w |= (long) (b[i + k] & 0xFF) << (8 * k);
+                }
+            }
+            h = mix(h, w);
+        }
+        return h;
+    }
+
+    private static long fmix(final long x) {
+        long h = x;
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;

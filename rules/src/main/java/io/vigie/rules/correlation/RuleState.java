@@ -4,18 +4,43 @@ import java.util.Arrays;
 
 /**
  * Window state of one correlation rule on one worker: group keys in a primitive open-addressing table (linear
- * probing, backward-shift deletion) whose key bytes live in one slab, an LRU list over key slots for eviction at the
- * key cap, and per key slot a bag of window entries and the incident (alert) status.
+ * probing, backward-shift deletion) whose key bytes live in one slab, one compact hot record per key slot (all a
+ * matching event reads or writes besides its window entries), and cold per-slot arrays read when an alert is emitted,
+ * an event is late, or a value-count window changes.
  *
  * <pre>
- *   entry j of a slot, in entries[slot][j * STRIDE ..]:
+ *   table[i]: (key hash &amp; ~slotMask) | (slot + 1), 0 = empty, slotMask = the bits of maxKeys: a probe compares
+ *             the hash bits above the slot bits (a tag; 15 bits at the default 100k keys) without touching records
+ *
+ *   hot record of a slot, hot[slot * stride ..] (8 longs, 64 bytes):
+ *   +0 META   | count (32-63) | ring head (27-31) | USED 26, REFERENCED 25, ACTIVE 24 | tlpMax (16-23) | keyLen (0-15) |
+ *   +1 KEY    | key hash (bits 32-63) | key offset in the slab (bits 0-31)                                 |
+ *   +2 MAX    | newest event time of the group (nanos)                                                      |
+ *   +3 TIMER  | id of the group's expiry timer, or NO_TIMER                                                 |
+ *   +4 INC_COUNT, +5 INC_LAST, +6 INC_LAST_EMIT: the open incident's count, last seen and last emission      |
+ *   +7 METRIC | bits of the last metric (double)                                                            |
+ *   +8 ..     | ring rules only (exact event_count, capacity &lt;= MAX_RING): the window's event times, sorted    |
+ *             | ascending in a circular buffer of capacity longs starting at META's head (bits 27-31); the   |
+ *             | seq of each ring position in ringSeq (its source file/line in ringSource, allocated on the   |
+ *             | rule's first event read from a file), read only to build an alert's evidence              |
+ *
+ *   other rules, entry j of a slot, in entries[slot][j * STRIDE ..]:
  *   +--------------+--------------------------------+-----------+--------------------------------+
  *   | time (nanos) | aux: value hash | double bits  | raw seq   | (sourceFile + 1) &lt;&lt; 40 | line |
  *   |              |      | rule position           |           |                                |
  *   +--------------+--------------------------------+-----------+--------------------------------+
  *
- *   group key bytes in slab[keyOff[slot] .. +keyLen[slot]]: per group-by field, u16 length (0xFFFF = absent) + bytes
+ *   group key bytes in slab[keyOff .. +keyLen]: per group-by field, u16 length (0xFFFF = absent) + bytes
+ *
+ *   value_count only: per slot an index of its distinct values, valueIndex[slot][h &amp; mask] = entry + 1 (linear
+ *   probing on the value hash, at most half full), and the window count kept incrementally (see metric fields)
  * </pre>
+ *
+ * <p><b>Key cap.</b> When {@code maxKeys} keys are live, {@link #victim} picks the key to evict with CLOCK: a hand
+ * sweeps the slots in order, clearing the REFERENCED bit that every event but a key's first sets, and evicts the
+ * first key not touched since the hand last passed it (or, for a new key, since it was added). So a flood of keys
+ * seen once evicts them in turn (FIFO), while a key that keeps seeing events survives every sweep; the cost is one
+ * bit in the hot record instead of an LRU list's four random writes per event, and the hand's amortized O(1) steps.
  *
  * <p>Owned by the rule-worker thread. Slot arrays grow by doubling up to the key cap and are then reused; growth is
  * rare and counted in {@link #growths}.
@@ -23,50 +48,81 @@ import java.util.Arrays;
 final class RuleState {
     static final int STRIDE = 4;
     static final long NO_TIMER = -1;
+    static final int HOT = 8;
+    static final int META = 0;
+    static final int KEY = 1;
+    static final int MAX = 2;
+    static final int TIMER = 3;
+    static final int INC_COUNT = 4;
+    static final int INC_LAST = 5;
+    static final int INC_LAST_EMIT = 6;
+    static final int METRIC = 7;
+    /** First window time of a ring record (exact event_count): {@code capacity} times follow. */
+    static final int RING = 8;
+    /** Most window times kept inline in the hot record (the ring); larger windows use entry arrays. */
+    static final int MAX_RING = 16;
+    static final int HEAD_SHIFT = 27;
+    static final long HEAD_MASK = 0x1FL << HEAD_SHIFT;
+    static final long KEY_LEN_MASK = 0xFFFF;
+    static final int TLP_SHIFT = 16;
+    static final long TLP_MASK = 0xFFL << TLP_SHIFT;
+    static final long ACTIVE = 1L << 24;
+    static final long REFERENCED = 1L << 25;
+    static final long USED = 1L << 26;
+    static final int COUNT_SHIFT = 32;
+    static final long COUNT_MASK = 0xFFFF_FFFF_0000_0000L;
+    private static final long LOW_MASK = 0xFFFF_FFFFL;
     private static final int INITIAL_SLOTS = 64;
     private static final int INITIAL_ENTRIES = 4;
     private static final long LINE_MASK = (1L << 40) - 1;
 
     CorrelationRule rule;
+    /** Ring rules: whether the condition holds for each possible count 0..capacity (the condition precomputed). */
+    boolean[] holdsAt;
     final int capacity;
     final int maxKeys;
+    final boolean valueCount;
+    /** Exact event_count with a small threshold: window times inline in the hot record, sorted (see class doc). */
+    final boolean ring;
+    /** Longs per hot record: {@link #HOT}, plus {@link #capacity} ring times when {@link #ring}. */
+    final int stride;
     boolean restarted;
 
     // key index
-    private int[] table;
-    private int mask;
+    int[] table;
+    int mask;
+    /** Low bits of a table entry holding slot + 1; the other bits hold the same bits of the key hash (a tag). */
+    final int slotMask;
     int size;
     int allocated;
-    int[] slotHash;
-    int[] keyOff;
-    int[] keyLen;
     byte[] slab;
     private int slabUsed;
     private int slabLive;
-    // LRU: head = oldest touched
-    private int[] prev;
-    private int[] next;
-    private int lruHead = -1;
-    private int lruTail = -1;
     private int[] freeNext;
     private int freeHead = -1;
-    // windows
+    private int hand;
+    // hot records
+    long[] hot;
+    // cold, per slot
+    /** Ring rules: seq of ring position k of a slot at [slot * capacity + k]. */
+    long[] ringSeq;
+    /** Ring rules: packed source of each ring position, as {@link #ringSeq}; null (all "no file") until needed. */
+    long[] ringSource;
+    /** Other rules only (null for ring rules): window entries, and when a value was last evicted. */
     long[][] entries;
-    int[] count;
-    long[] maxTime;
     int[] late;
     long[] valueEvictedAt;
-    int[] tlpMax;
-    long[] timerId;
-    // incidents
-    boolean[] active;
     String[] incidentId;
-    long[] incCount;
     long[] incEmitted;
     long[] incFirst;
-    long[] incLast;
-    long[] incLastEmit;
-    double[] lastMetric;
+    // value_count only: distinct-value index and incremental window count
+    int[][] valueIndex;
+    /** Entries older than {@link #valueFrom} (not in the window any more). */
+    int[] valueBelow;
+    /** Lower bound of the times of the entries at or after {@link #valueFrom}. */
+    long[] valueLow;
+    /** The window start the two above refer to. */
+    long[] valueFrom;
 
     long lastKeyEvictionAt = Long.MIN_VALUE;
     long keyEvictions;
@@ -78,14 +134,39 @@ final class RuleState {
     long growths;
 
     RuleState(final CorrelationRule rule) {
-        this.rule = rule;
         this.capacity = rule.slotCapacity;
         this.maxKeys = rule.maxKeys;
+        this.valueCount = rule.type == CorrelationType.VALUE_COUNT;
+        this.ring = rule.type == CorrelationType.EVENT_COUNT && rule.bucketNanos == 0 && capacity <= MAX_RING;
+        this.stride = ring ? HOT + capacity : HOT;
+        rebindRule(rule);
         final int slots = Math.min(INITIAL_SLOTS, maxKeys);
+        slotMask = -1 >>> Integer.numberOfLeadingZeros(maxKeys);
         table = new int[tableSizeFor(slots)];
         mask = table.length - 1;
         slab = new byte[slots * 32];
         resize(slots);
+    }
+
+    /** Adopts a (compatible) rule: a reload may change the condition, not the layout. */
+    void rebindRule(final CorrelationRule r) {
+        rule = r;
+        if (ring) {
+            final boolean[] h = new boolean[capacity + 1];
+            for (int m = 0; m <= capacity; m++) {
+                h[m] = r.condition != null ? r.condition.test(m) : m >= r.references.size();
+            }
+            holdsAt = h;
+        }
+    }
+
+    /** Allocates {@link #ringSource} on the rule's first event with a source file (rare, counted). */
+    long[] ringSource() {
+        if (ringSource == null) {
+            ringSource = new long[ringSeq.length];
+            growths++;
+        }
+        return ringSource;
     }
 
     private static int tableSizeFor(final int slots) {
@@ -98,30 +179,30 @@ final class RuleState {
 
     private void resize(final int slots) {
         final int old = allocated;
-        slotHash = Arrays.copyOf(slotHash == null ? new int[0] : slotHash, slots);
-        keyOff = Arrays.copyOf(keyOff == null ? new int[0] : keyOff, slots);
-        keyLen = Arrays.copyOf(keyLen == null ? new int[0] : keyLen, slots);
-        prev = Arrays.copyOf(prev == null ? new int[0] : prev, slots);
-        next = Arrays.copyOf(next == null ? new int[0] : next, slots);
+        hot = Arrays.copyOf(hot == null ? new long[0] : hot, slots * stride);
+        if (ring) {
+            ringSeq = Arrays.copyOf(ringSeq == null ? new long[0] : ringSeq, slots * capacity);
+            if (ringSource != null) {
+                ringSource = Arrays.copyOf(ringSource, slots * capacity);
+            }
+        }
         freeNext = Arrays.copyOf(freeNext == null ? new int[0] : freeNext, slots);
-        entries = Arrays.copyOf(entries == null ? new long[0][] : entries, slots);
-        count = Arrays.copyOf(count == null ? new int[0] : count, slots);
-        maxTime = Arrays.copyOf(maxTime == null ? new long[0] : maxTime, slots);
+        if (!ring) {
+            entries = Arrays.copyOf(entries == null ? new long[0][] : entries, slots);
+            valueEvictedAt = Arrays.copyOf(valueEvictedAt == null ? new long[0] : valueEvictedAt, slots);
+        }
         late = Arrays.copyOf(late == null ? new int[0] : late, slots);
-        valueEvictedAt = Arrays.copyOf(valueEvictedAt == null ? new long[0] : valueEvictedAt, slots);
-        tlpMax = Arrays.copyOf(tlpMax == null ? new int[0] : tlpMax, slots);
-        timerId = Arrays.copyOf(timerId == null ? new long[0] : timerId, slots);
-        active = Arrays.copyOf(active == null ? new boolean[0] : active, slots);
         incidentId = Arrays.copyOf(incidentId == null ? new String[0] : incidentId, slots);
-        incCount = Arrays.copyOf(incCount == null ? new long[0] : incCount, slots);
         incEmitted = Arrays.copyOf(incEmitted == null ? new long[0] : incEmitted, slots);
         incFirst = Arrays.copyOf(incFirst == null ? new long[0] : incFirst, slots);
-        incLast = Arrays.copyOf(incLast == null ? new long[0] : incLast, slots);
-        incLastEmit = Arrays.copyOf(incLastEmit == null ? new long[0] : incLastEmit, slots);
-        lastMetric = Arrays.copyOf(lastMetric == null ? new double[0] : lastMetric, slots);
+        if (valueCount) {
+            valueIndex = Arrays.copyOf(valueIndex == null ? new int[0][] : valueIndex, slots);
+            valueBelow = Arrays.copyOf(valueBelow == null ? new int[0] : valueBelow, slots);
+            valueLow = Arrays.copyOf(valueLow == null ? new long[0] : valueLow, slots);
+            valueFrom = Arrays.copyOf(valueFrom == null ? new long[0] : valueFrom, slots);
+        }
         for (int i = slots - 1; i >= old; i--) {
-            keyLen[i] = -1;
-            timerId[i] = NO_TIMER;
+            hot[i * stride + TIMER] = NO_TIMER;
             freeNext[i] = freeHead;
             freeHead = i;
         }
@@ -130,24 +211,85 @@ final class RuleState {
             table = new int[tableSizeFor(slots)];
             mask = table.length - 1;
             for (int s = 0; s < slots; s++) {
-                if (keyLen[s] >= 0) {
+                if (used(s)) {
                     insertIndex(s);
                 }
             }
         }
     }
 
+    // --- hot record accessors (off the per-event path the engine reads hot[] directly) --------------------------
+
+    boolean used(final int s) {
+        return (hot[s * stride + META] & USED) != 0;
+    }
+
+    int keyLen(final int s) {
+        return (int) (hot[s * stride + META] & KEY_LEN_MASK);
+    }
+
+    int keyOff(final int s) {
+        return (int) (hot[s * stride + KEY] & LOW_MASK);
+    }
+
+    int keyHash(final int s) {
+        return (int) (hot[s * stride + KEY] >>> 32);
+    }
+
+    int count(final int s) {
+        return (int) (hot[s * stride + META] >>> COUNT_SHIFT);
+    }
+
+    void count(final int s, final int n) {
+        final int m = s * stride + META;
+        hot[m] = (hot[m] & LOW_MASK) | ((long) n << COUNT_SHIFT);
+    }
+
+    boolean active(final int s) {
+        return (hot[s * stride + META] & ACTIVE) != 0;
+    }
+
+    void active(final int s, final boolean on) {
+        final int m = s * stride + META;
+        hot[m] = on ? hot[m] | ACTIVE : hot[m] & ~ACTIVE;
+    }
+
+    int tlpMax(final int s) {
+        return (int) ((hot[s * stride + META] & TLP_MASK) >>> TLP_SHIFT);
+    }
+
+    long maxTime(final int s) {
+        return hot[s * stride + MAX];
+    }
+
+    long timerId(final int s) {
+        return hot[s * stride + TIMER];
+    }
+
+    void timerId(final int s, final long id) {
+        hot[s * stride + TIMER] = id;
+    }
+
+    double lastMetric(final int s) {
+        return Double.longBitsToDouble(hot[s * stride + METRIC]);
+    }
+
+    // --- keys ---------------------------------------------------------------------------------------------------
+
     /** The slot holding this key, or -1. No allocation. */
     int find(final byte[] key, final int len, final int hash) {
+        final int tag = hash & ~slotMask;
         for (int i = hash & mask; ; i = (i + 1) & mask) {
             final int v = table[i];
             if (v == 0) {
                 return -1;
             }
-            final int s = v - 1;
-            if (slotHash[s] == hash && keyLen[s] == len
-                && Arrays.equals(slab, keyOff[s], keyOff[s] + len, key, 0, len)) {
-                return s;
+            if ((v & ~slotMask) == tag) {
+                final int s = (v & slotMask) - 1;
+                final int off = keyOff(s);
+                if (keyLen(s) == len && Arrays.equals(slab, off, off + len, key, 0, len)) {
+                    return s;
+                }
             }
         }
     }
@@ -164,32 +306,35 @@ final class RuleState {
             compactSlab(len);
         }
         System.arraycopy(key, 0, slab, slabUsed, len);
-        keyOff[s] = slabUsed;
-        keyLen[s] = len;
+        final int h = s * stride;
+        hot[h + META] = USED | len;
+        hot[h + KEY] = ((long) hash << 32) | slabUsed;
+        hot[h + MAX] = Long.MIN_VALUE;
+        hot[h + TIMER] = NO_TIMER;
+        hot[h + INC_COUNT] = 0;
+        hot[h + INC_LAST] = 0;
+        hot[h + INC_LAST_EMIT] = 0;
+        hot[h + METRIC] = 0;
         slabUsed += len;
         slabLive += len;
-        slotHash[s] = hash;
         insertIndex(s);
         size++;
-        // LRU append at tail (newest)
-        prev[s] = lruTail;
-        next[s] = -1;
-        if (lruTail >= 0) {
-            next[lruTail] = s;
-        } else {
-            lruHead = s;
-        }
-        lruTail = s;
-        count[s] = 0;
-        maxTime[s] = Long.MIN_VALUE;
         late[s] = 0;
-        valueEvictedAt[s] = Long.MIN_VALUE;
-        tlpMax[s] = 0;
-        timerId[s] = NO_TIMER;
-        active[s] = false;
         incidentId[s] = null;
-        if (entries[s] == null) {
-            entries[s] = new long[Math.min(capacity, INITIAL_ENTRIES) * STRIDE];
+        if (!ring) {
+            valueEvictedAt[s] = Long.MIN_VALUE;
+            if (entries[s] == null) {
+                entries[s] = new long[Math.min(capacity, INITIAL_ENTRIES) * STRIDE];
+            }
+        }
+        if (valueCount) {
+            final int[] index = valueIndex[s];
+            if (index != null) {
+                Arrays.fill(index, 0);
+            }
+            valueBelow[s] = 0;
+            valueLow[s] = Long.MAX_VALUE;
+            valueFrom[s] = Long.MIN_VALUE;
         }
         if (rule.type == CorrelationType.TEMPORAL_ORDERED) {
             for (int k = 0; k < capacity; k++) {
@@ -198,7 +343,7 @@ final class RuleState {
                 entries[s][o] = Long.MIN_VALUE;
                 entries[s][o + 1] = k;
             }
-            count[s] = capacity;
+            count(s, capacity);
         }
         return s;
     }
@@ -209,10 +354,11 @@ final class RuleState {
         final byte[] dst = new byte[newLength];
         int p = 0;
         for (int s = 0; s < allocated; s++) {
-            if (keyLen[s] >= 0) {
-                System.arraycopy(slab, keyOff[s], dst, p, keyLen[s]);
-                keyOff[s] = p;
-                p += keyLen[s];
+            if (used(s)) {
+                final int len = keyLen(s);
+                System.arraycopy(slab, keyOff(s), dst, p, len);
+                hot[s * stride + KEY] = (hot[s * stride + KEY] & ~LOW_MASK) | p;
+                p += len;
             }
         }
         slab = dst;
@@ -221,49 +367,40 @@ final class RuleState {
     }
 
     private void insertIndex(final int s) {
-        int i = slotHash[s] & mask;
+        final int hash = keyHash(s);
+        int i = hash & mask;
         while (table[i] != 0) {
             i = (i + 1) & mask;
         }
-        table[i] = s + 1;
+        table[i] = (hash & ~slotMask) | (s + 1);
     }
 
-    /** Marks a slot as most recently touched. */
-    void touch(final int s) {
-        if (s == lruTail) {
-            return;
+    /** The key to evict at the key cap (CLOCK, see the class comment), or -1 when empty. */
+    int victim() {
+        if (size == 0) {
+            return -1;
         }
-        unlink(s);
-        prev[s] = lruTail;
-        next[s] = -1;
-        next[lruTail] = s;
-        lruTail = s;
-    }
-
-    private void unlink(final int s) {
-        final int p = prev[s];
-        final int n = next[s];
-        if (p >= 0) {
-            next[p] = n;
-        } else {
-            lruHead = n;
+        while (true) {
+            final int s = hand;
+            hand = s + 1 == allocated ? 0 : s + 1;
+            final int m = s * stride + META;
+            final long meta = hot[m];
+            if ((meta & USED) == 0) {
+                continue;
+            }
+            if ((meta & REFERENCED) != 0) {
+                hot[m] = meta & ~REFERENCED;
+            } else {
+                return s;
+            }
         }
-        if (n >= 0) {
-            prev[n] = p;
-        } else {
-            lruTail = p;
-        }
-    }
-
-    /** The oldest-touched slot, or -1 when empty. */
-    int oldest() {
-        return lruHead;
     }
 
     /** Removes a key and frees its slot (its entry array is kept for reuse). */
     void remove(final int s) {
-        int i = slotHash[s] & mask;
-        while (table[i] != s + 1) {
+        final int hash = keyHash(s);
+        int i = hash & mask;
+        while ((table[i] & slotMask) != s + 1) {
             i = (i + 1) & mask;
         }
         // backward-shift deletion keeps probe sequences intact without tombstones
@@ -274,7 +411,7 @@ final class RuleState {
             if (v == 0) {
                 break;
             }
-            final int ideal = slotHash[v - 1] & mask;
+            final int ideal = keyHash((v & slotMask) - 1) & mask;
             final boolean movable = i <= j ? (ideal <= i || ideal > j) : (ideal <= i && ideal > j);
             if (movable) {
                 table[i] = v;
@@ -282,13 +419,10 @@ final class RuleState {
             }
         }
         table[i] = 0;
-        unlink(s);
-        slabLive -= keyLen[s];
-        keyLen[s] = -1;
-        active[s] = false;
+        slabLive -= keyLen(s);
+        hot[s * stride + META] = 0;
+        hot[s * stride + TIMER] = NO_TIMER;
         incidentId[s] = null;
-        timerId[s] = NO_TIMER;
-        count[s] = 0;
         freeNext[s] = freeHead;
         freeHead = s;
         size--;
@@ -300,6 +434,94 @@ final class RuleState {
             entries[s] = Arrays.copyOf(entries[s], Math.min(capacity, Math.max(n, entries[s].length / STRIDE * 2))
                 * STRIDE);
             growths++;
+        }
+    }
+
+    // --- value_count: index of distinct values per slot ------------------------------------------------------------
+
+    private static int valueHome(final long aux, final int indexMask) {
+        return (int) (aux ^ (aux >>> 32)) & indexMask;
+    }
+
+    /** The entry holding this value hash in a value_count slot, or -1. */
+    int findValue(final int s, final long aux) {
+        final int[] index = valueIndex[s];
+        if (index == null) {
+            return -1;
+        }
+        final long[] e = entries[s];
+        final int m = index.length - 1;
+        for (int i = valueHome(aux, m); ; i = (i + 1) & m) {
+            final int v = index[i];
+            if (v == 0) {
+                return -1;
+            }
+            if (e[(v - 1) * STRIDE + 1] == aux) {
+                return v - 1;
+            }
+        }
+    }
+
+    /** Indexes entry j (already written) of a value_count slot holding {@code n} entries in all. */
+    void indexValue(final int s, final int j, final int n) {
+        int[] index = valueIndex[s];
+        if (index == null || n * 2 > index.length) {
+            int length = index == null ? 16 : index.length * 2;
+            while (length < n * 2) {
+                length <<= 1;
+            }
+            index = new int[length];
+            valueIndex[s] = index;
+            growths++;
+            final long[] e = entries[s];
+            for (int k = 0; k < n; k++) {
+                if (k != j) {
+                    place(index, e[k * STRIDE + 1], k);
+                }
+            }
+        }
+        place(index, entries[s][j * STRIDE + 1], j);
+    }
+
+    private static void place(final int[] index, final long aux, final int j) {
+        final int m = index.length - 1;
+        int i = valueHome(aux, m);
+        while (index[i] != 0) {
+            i = (i + 1) & m;
+        }
+        index[i] = j + 1;
+    }
+
+    /** Unindexes entry j of a value_count slot; then renumbers entry {@code moved} (if not -1) to j. */
+    void unindexValue(final int s, final int j, final int moved) {
+        final int[] index = valueIndex[s];
+        final long[] e = entries[s];
+        final int m = index.length - 1;
+        int i = valueHome(e[j * STRIDE + 1], m);
+        while (index[i] != j + 1) {
+            i = (i + 1) & m;
+        }
+        int k = i;
+        while (true) {
+            k = (k + 1) & m;
+            final int v = index[k];
+            if (v == 0) {
+                break;
+            }
+            final int ideal = valueHome(e[(v - 1) * STRIDE + 1], m);
+            final boolean movable = i <= k ? (ideal <= i || ideal > k) : (ideal <= i && ideal > k);
+            if (movable) {
+                index[i] = v;
+                i = k;
+            }
+        }
+        index[i] = 0;
+        if (moved >= 0) {
+            int p = valueHome(e[moved * STRIDE + 1], m);
+            while (index[p] != moved + 1) {
+                p = (p + 1) & m;
+            }
+            index[p] = j + 1;
         }
     }
 

@@ -17,9 +17,9 @@ import java.util.SplittableRandom;
 
 /**
  * Shared set-up of the correlation benchmarks: rules compiled from YAML as in production, one engine bound to the
- * base rules as a rule worker binds it, and a pre-built stream. The stream is {@code streamLength} entries of
- * (event slot, event time); there is one pre-built {@link TelemetryEvent} per distinct key (a slot is ~5 KB, so 1M
- * of them would not fit), which is also how the ring reuses its slots. Event time keeps increasing across cycles.
+ * base rules as a rule worker binds it, and a pre-built stream of (key index, event time). The benchmarks refill a
+ * small ring of reused {@link TelemetryEvent} slots from each key's pre-encoded field bytes per event, as a decoder
+ * fills a ring slot. Event time keeps increasing across cycles.
  */
 final class Workloads {
     private Workloads() {
