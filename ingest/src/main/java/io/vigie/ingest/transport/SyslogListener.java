@@ -61,6 +61,12 @@ public final class SyslogListener implements AutoCloseable {
     private static final int BIND_ATTEMPTS = 16;
     /** Largest UDP payload (RFC 768 length field; 65,507 over IPv4, 65,527 over IPv6), plus one to see truncation. */
     static final int MAX_DATAGRAM_BYTES = 65_536;
+    /**
+     * Datagrams read per receive call where the transport batches (epoll {@code recvmmsg}, io_uring receives in
+     * flight): 16 slots of {@link #MAX_DATAGRAM_BYTES} make a 1 MiB buffer, the largest Netty's adaptive allocator
+     * still pools. Overridable with the system property {@code vigie.udp.batch} (1 = one datagram per read).
+     */
+    static final int UDP_BATCH = Math.max(1, Integer.getInteger("vigie.udp.batch", 16));
 
     private final ListenerSettings settings;
     private final RingBuffer<TelemetryEvent> ring;
@@ -185,10 +191,13 @@ public final class SyslogListener implements AutoCloseable {
             .group(group)
             .channel(Transports.datagramChannel(transport))
             .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER_BYTES)
-            // Netty's default reads datagrams into 2048-byte buffers and silently truncates larger ones.
-            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES))
             .option(ChannelOption.SO_REUSEADDR, true)
             .handler(new UdpHandler(newPublisher(RingPublisher.Policy.DROP)));
+        // Every slot holds the largest datagram: Netty's default reads into 2048-byte buffers and silently
+        // truncates larger ones.
+        final int bufferBytes = UDP_BATCH > 1
+            ? Transports.datagramBatch(b, transport, MAX_DATAGRAM_BYTES, UDP_BATCH) : MAX_DATAGRAM_BYTES;
+        b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(bufferBytes));
         return b.bind(settings.bind, p).sync().channel();
     }
 

@@ -42,6 +42,24 @@ public final class TokenBucket {
         return Math.max(1, (long) Math.ceil((1 - tokens) * nanosPerToken));
     }
 
+    /**
+     * Takes up to {@code max} whole tokens at once (one clock read for a batch of lines); returns how many were
+     * taken, 0 when none is there ({@link #waitNanos()} then says how long until one is).
+     */
+    public int take(final int max) {
+        final long now = clock.getAsLong();
+        tokens = Math.min(burst, tokens + (now - last) / nanosPerToken);
+        last = now;
+        final int n = (int) Math.min(max, Math.floor(tokens));
+        tokens -= n;
+        return Math.max(0, n);
+    }
+
+    /** Nanoseconds until a whole token is there as of the last {@link #take} or {@link #tryAcquire} (0 if one is). */
+    public long waitNanos() {
+        return tokens >= 1 ? 0 : Math.max(1, (long) Math.ceil((1 - tokens) * nanosPerToken));
+    }
+
     /** Takes a token, parking the thread until one is there. */
     public void acquire() {
         long wait;
