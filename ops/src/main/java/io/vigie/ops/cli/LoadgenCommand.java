@@ -61,6 +61,12 @@ final class LoadgenCommand implements Callable<Integer> {
             + "the figures are summed (default: ${DEFAULT-VALUE}).")
     int connections;
 
+    @Option(names = "--udp-gso", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "UDP: send runs of equal-length lines as UDP GSO packets (UDP_SEGMENT, Linux 4.18+), split "
+            + "by the sender's kernel into the same datagrams; --no-udp-gso sends each datagram on its own "
+            + "(default: on where supported).")
+    boolean udpGso;
+
     @Option(names = "--file", paramLabel = "FILE", description = "Replay this file's lines in a loop.")
     Path file;
 
@@ -115,6 +121,7 @@ final class LoadgenCommand implements Callable<Integer> {
             throw new CliException(VigieCli.EXIT_USAGE, "--connections must be in 1..1024");
         }
         o.connections = connections;
+        o.udpSegments = udpGso;
         o.ca = ca;
         o.cert = cert;
         o.key = key;

@@ -69,7 +69,7 @@ abstract class LineSink implements AutoCloseable {
             case "tls":
                 return new Tcp(tlsSocket(o));
             case "udp":
-                return udpGroup != null ? new EpollUdp(o.target, udpGroup) : new Udp(o.target);
+                return udpGroup != null ? new EpollUdp(o.target, udpGroup, o.udpSegments) : new Udp(o.target);
             case "relp":
                 return o.ca != null ? new Relp(tlsSocket(o), o.relpWindow) : new Relp(plainSocket(o.target),
                     o.relpWindow);
@@ -209,12 +209,25 @@ abstract class LineSink implements AutoCloseable {
     }
 
     /**
-     * UDP over a connected epoll datagram channel: each frame is copied into a pooled direct buffer and queued;
+     * UDP over a connected epoll datagram channel: frames are copied into pooled direct buffers and queued;
      * {@link #endOfBatch} flushes the queue, which Netty sends with one {@code sendmmsg} per batch (up to 1,024
-     * datagrams). Every call runs on the channel's event loop: {@link #drive} runs a {@link Sender} there in steps.
+     * datagrams). With segmentation on (and kernel support), a run of consecutive frames of one length (the
+     * synthesized lines: one header, same digit count) shares one buffer sent as one UDP GSO packet
+     * ({@code UDP_SEGMENT}, Linux 4.18): the kernel splits it into the same datagrams, each delivered on its own, in
+     * one pass through the stack. Every call runs on the channel's event loop: {@link #drive} runs a
+     * {@link Sender} there in steps.
      */
     static final class EpollUdp extends LineSink {
+        /** Segments per GSO packet (the kernel's UDP_MAX_SEGMENTS is 64 on older kernels). */
+        private static final int MAX_SEGMENTS = 64;
+        /** Bytes per GSO packet, under the 65,507-byte UDP payload limit (RFC 768 over IPv4). */
+        private static final int MAX_SEGMENTED_BYTES = 60_000;
         private final Channel channel;
+        private final InetSocketAddress target;
+        private final boolean segments;
+        private ByteBuf pending;
+        private int segmentBytes;
+        private int segmentCount;
         private final Driver driverHandler = new Driver();
         private volatile Throwable failure;
         private Sender sender;
@@ -222,7 +235,10 @@ abstract class LineSink implements AutoCloseable {
         private CompletableFuture<Void> done;
         private boolean waitingForWritable;
 
-        EpollUdp(final InetSocketAddress target, final EventLoopGroup group) throws IOException {
+        EpollUdp(final InetSocketAddress target, final EventLoopGroup group, final boolean segments)
+            throws IOException {
+            this.target = target;
+            this.segments = segments && io.netty.channel.epoll.SegmentedDatagramPacket.isSupported();
             final Bootstrap b = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
                 .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                 .handler(driverHandler);
@@ -247,9 +263,42 @@ abstract class LineSink implements AutoCloseable {
 
         @Override
         void send(final byte[] line, final int length) {
-            final ByteBuf buf = channel.alloc().directBuffer(length);
-            buf.writeBytes(line, 0, length);
-            channel.write(buf, channel.voidPromise());
+            if (!segments || length > MAX_SEGMENTED_BYTES / 2) {
+                emit();
+                final ByteBuf buf = channel.alloc().directBuffer(length);
+                buf.writeBytes(line, 0, length);
+                channel.write(buf, channel.voidPromise());
+                return;
+            }
+            if (pending != null && (length > segmentBytes || segmentCount == MAX_SEGMENTS
+                || pending.readableBytes() + length > MAX_SEGMENTED_BYTES)) {
+                emit();
+            }
+            if (pending == null) {
+                pending = channel.alloc().directBuffer(Math.min(MAX_SEGMENTED_BYTES, length * MAX_SEGMENTS));
+                segmentBytes = length;
+            }
+            pending.writeBytes(line, 0, length);
+            segmentCount++;
+            if (length < segmentBytes) {
+                // A shorter datagram may only be the last segment.
+                emit();
+            }
+        }
+
+        /** Queues the frames gathered so far: one datagram, or one GSO packet of equal segments. */
+        private void emit() {
+            if (pending == null) {
+                return;
+            }
+            if (segmentCount == 1) {
+                channel.write(pending, channel.voidPromise());
+            } else {
+                channel.write(new io.netty.channel.epoll.SegmentedDatagramPacket(pending, segmentBytes, target),
+                    channel.voidPromise());
+            }
+            pending = null;
+            segmentCount = 0;
         }
 
         @Override
@@ -259,6 +308,7 @@ abstract class LineSink implements AutoCloseable {
 
         @Override
         void flush() throws IOException {
+            emit();
             channel.flush();
             final Throwable f = failure;
             if (f != null) {
@@ -268,6 +318,12 @@ abstract class LineSink implements AutoCloseable {
 
         @Override
         public void close() {
+            channel.eventLoop().submit(() -> {
+                if (pending != null) {
+                    pending.release();
+                    pending = null;
+                }
+            }).awaitUninterruptibly(5, TimeUnit.SECONDS);
             channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
 

@@ -60,6 +60,8 @@ public final class LoadGenerator {
         public int connections = 1;
         /** UDP: batch datagrams into one {@code sendmmsg} per batch where epoll is available (else NIO). */
         public boolean batchedUdp = true;
+        /** Batched UDP: send runs of equal-length datagrams as UDP GSO packets where the kernel supports it. */
+        public boolean udpSegments = true;
     }
 
     /** What a run did. */
@@ -72,8 +74,8 @@ public final class LoadGenerator {
         public Histogram latency;
     }
 
-    /** Datagrams per {@code sendmmsg} (one batch per step of a UDP sender). */
-    static final int UDP_BATCH_LINES = 128;
+    /** Datagrams per step of a batching UDP sender: one {@code sendmmsg} each. */
+    static final int UDP_BATCH_LINES = 256;
     /** Lines per step of a stream sender: the clock and the rate limit are read once per step. */
     static final int STREAM_BATCH_LINES = 256;
 
