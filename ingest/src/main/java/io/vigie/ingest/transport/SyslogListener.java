@@ -80,6 +80,9 @@ public final class SyslogListener implements AutoCloseable {
     private final ConnectionGuard guard;
 
     private EventLoopGroup group;
+    /** The UDP channel's own group when UDP uses another transport than TCP, else null (UDP shares {@link #group}). */
+    private EventLoopGroup udpGroup;
+    private Transports.Kind udpTransport;
     private Channel tcpChannel;
     private Channel udpChannel;
     private KernelDropMonitor kernelDrops;
@@ -111,6 +114,10 @@ public final class SyslogListener implements AutoCloseable {
         final boolean tls = settings.sslContext != null;
         final boolean tcp = settings.tcp || tls;
         final boolean udp = settings.udp && !tls;
+        udpTransport = udp ? Transports.selectDatagram() : transport;
+        if (udpTransport != transport) {
+            udpGroup = Transports.newGroup(udpTransport, 1, "vigie-" + settings.name + "-udp");
+        }
         try {
             for (int attempt = 0; ; attempt++) {
                 int p = settings.port;
@@ -145,7 +152,8 @@ public final class SyslogListener implements AutoCloseable {
         }
         LOG.info("listener started, name={}, bind={}, port={}, transport={}, udp={}, tcp={}, tls={}",
             settings.name, settings.bind, port, transport.name().toLowerCase(java.util.Locale.ROOT),
-            udpChannel != null, tcpChannel != null, tls);
+            udpChannel != null ? udpTransport.name().toLowerCase(java.util.Locale.ROOT) : "off", tcpChannel != null,
+            tls);
         return port;
     }
 
@@ -188,15 +196,15 @@ public final class SyslogListener implements AutoCloseable {
 
     private Channel bindUdp(final int p) throws InterruptedException {
         final Bootstrap b = new Bootstrap()
-            .group(group)
-            .channel(Transports.datagramChannel(transport))
+            .group(udpGroup != null ? udpGroup : group)
+            .channel(Transports.datagramChannel(udpTransport))
             .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER_BYTES)
             .option(ChannelOption.SO_REUSEADDR, true)
             .handler(new UdpHandler(newPublisher(RingPublisher.Policy.DROP)));
         // Every slot holds the largest datagram: Netty's default reads into 2048-byte buffers and silently
         // truncates larger ones.
         final int bufferBytes = UDP_BATCH > 1
-            ? Transports.datagramBatch(b, transport, MAX_DATAGRAM_BYTES, UDP_BATCH) : MAX_DATAGRAM_BYTES;
+            ? Transports.datagramBatch(b, udpTransport, MAX_DATAGRAM_BYTES, UDP_BATCH) : MAX_DATAGRAM_BYTES;
         b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(bufferBytes));
         return b.bind(settings.bind, p).sync().channel();
     }
@@ -211,9 +219,14 @@ public final class SyslogListener implements AutoCloseable {
         return port;
     }
 
-    /** The transport in use (after start). */
+    /** The transport in use (after start); UDP may use another, see {@link #datagramTransport()}. */
     public Transports.Kind transport() {
         return transport;
+    }
+
+    /** The UDP channel's transport (after start): epoll where available unless one is forced. */
+    public Transports.Kind datagramTransport() {
+        return udpTransport;
     }
 
     /** This listener's counters. */
@@ -249,6 +262,10 @@ public final class SyslogListener implements AutoCloseable {
         if (udpChannel != null) {
             udpChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
             udpChannel = null;
+        }
+        if (udpGroup != null) {
+            udpGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+            udpGroup = null;
         }
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
