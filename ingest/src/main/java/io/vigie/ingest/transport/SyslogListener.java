@@ -49,7 +49,8 @@ import java.util.function.Supplier;
  * failed handshakes, TLS on the plaintext port and lost framing are counted per reason in
  * {@link #connectionCounters()}.
  * Datagrams the kernel drops (receive queue full) are read from /proc/net/udp and counted as dropped
- * ({@code KERNEL}) where Linux exposes them.
+ * ({@code KERNEL}) where Linux exposes them. UDP runs on epoll where available (its own one-thread group when TCP
+ * uses io_uring) and reads up to {@link #UDP_BATCH} datagrams per {@code recvmmsg}.
  * Each channel has its own publisher and decoder, confined to its event loop. A malformed frame never closes the
  * listener; only lost framing closes a connection; an exception in a handler is counted ({@link #errors()}) and
  * closes that channel only.
