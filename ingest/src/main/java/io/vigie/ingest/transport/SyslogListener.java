@@ -49,7 +49,8 @@ import java.util.function.Supplier;
  * failed handshakes, TLS on the plaintext port and lost framing are counted per reason in
  * {@link #connectionCounters()}.
  * Datagrams the kernel drops (receive queue full) are read from /proc/net/udp and counted as dropped
- * ({@code KERNEL}) where Linux exposes them.
+ * ({@code KERNEL}) where Linux exposes them. UDP runs on epoll where available (its own one-thread group when TCP
+ * uses io_uring) and reads up to {@link #UDP_BATCH} datagrams per {@code recvmmsg}.
  * Each channel has its own publisher and decoder, confined to its event loop. A malformed frame never closes the
  * listener; only lost framing closes a connection; an exception in a handler is counted ({@link #errors()}) and
  * closes that channel only.
@@ -61,6 +62,12 @@ public final class SyslogListener implements AutoCloseable {
     private static final int BIND_ATTEMPTS = 16;
     /** Largest UDP payload (RFC 768 length field; 65,507 over IPv4, 65,527 over IPv6), plus one to see truncation. */
     static final int MAX_DATAGRAM_BYTES = 65_536;
+    /**
+     * Datagrams read per receive call where the transport batches (epoll {@code recvmmsg}, io_uring receives in
+     * flight): 16 slots of {@link #MAX_DATAGRAM_BYTES} make a 1 MiB buffer, the largest Netty's adaptive allocator
+     * still pools. Overridable with the system property {@code vigie.udp.batch} (1 = one datagram per read).
+     */
+    static final int UDP_BATCH = Math.max(1, Integer.getInteger("vigie.udp.batch", 16));
 
     private final ListenerSettings settings;
     private final RingBuffer<TelemetryEvent> ring;
@@ -74,6 +81,9 @@ public final class SyslogListener implements AutoCloseable {
     private final ConnectionGuard guard;
 
     private EventLoopGroup group;
+    /** The UDP channel's own group when UDP uses another transport than TCP, else null (UDP shares {@link #group}). */
+    private EventLoopGroup udpGroup;
+    private Transports.Kind udpTransport;
     private Channel tcpChannel;
     private Channel udpChannel;
     private KernelDropMonitor kernelDrops;
@@ -105,6 +115,10 @@ public final class SyslogListener implements AutoCloseable {
         final boolean tls = settings.sslContext != null;
         final boolean tcp = settings.tcp || tls;
         final boolean udp = settings.udp && !tls;
+        udpTransport = udp ? Transports.selectDatagram() : transport;
+        if (udpTransport != transport) {
+            udpGroup = Transports.newGroup(udpTransport, 1, "vigie-" + settings.name + "-udp");
+        }
         try {
             for (int attempt = 0; ; attempt++) {
                 int p = settings.port;
@@ -139,7 +153,8 @@ public final class SyslogListener implements AutoCloseable {
         }
         LOG.info("listener started, name={}, bind={}, port={}, transport={}, udp={}, tcp={}, tls={}",
             settings.name, settings.bind, port, transport.name().toLowerCase(java.util.Locale.ROOT),
-            udpChannel != null, tcpChannel != null, tls);
+            udpChannel != null ? udpTransport.name().toLowerCase(java.util.Locale.ROOT) : "off", tcpChannel != null,
+            tls);
         return port;
     }
 
@@ -182,13 +197,16 @@ public final class SyslogListener implements AutoCloseable {
 
     private Channel bindUdp(final int p) throws InterruptedException {
         final Bootstrap b = new Bootstrap()
-            .group(group)
-            .channel(Transports.datagramChannel(transport))
+            .group(udpGroup != null ? udpGroup : group)
+            .channel(Transports.datagramChannel(udpTransport))
             .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER_BYTES)
-            // Netty's default reads datagrams into 2048-byte buffers and silently truncates larger ones.
-            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES))
             .option(ChannelOption.SO_REUSEADDR, true)
             .handler(new UdpHandler(newPublisher(RingPublisher.Policy.DROP)));
+        // Every slot holds the largest datagram: Netty's default reads into 2048-byte buffers and silently
+        // truncates larger ones.
+        final int bufferBytes = UDP_BATCH > 1
+            ? Transports.datagramBatch(b, udpTransport, MAX_DATAGRAM_BYTES, UDP_BATCH) : MAX_DATAGRAM_BYTES;
+        b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(bufferBytes));
         return b.bind(settings.bind, p).sync().channel();
     }
 
@@ -202,9 +220,14 @@ public final class SyslogListener implements AutoCloseable {
         return port;
     }
 
-    /** The transport in use (after start). */
+    /** The transport in use (after start); UDP may use another, see {@link #datagramTransport()}. */
     public Transports.Kind transport() {
         return transport;
+    }
+
+    /** The UDP channel's transport (after start): epoll where available unless one is forced. */
+    public Transports.Kind datagramTransport() {
+        return udpTransport;
     }
 
     /** This listener's counters. */
@@ -240,6 +263,10 @@ public final class SyslogListener implements AutoCloseable {
         if (udpChannel != null) {
             udpChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
             udpChannel = null;
+        }
+        if (udpGroup != null) {
+            udpGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+            udpGroup = null;
         }
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);

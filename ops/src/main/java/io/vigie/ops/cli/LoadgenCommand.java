@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
     description = {"Send syslog lines to a Vigie listener at a paced rate (token bucket) and print sent/s each "
         + "second, then a summary.",
         "Lines: synthesized RFC 5424 with a sequence number, or --file lines in a loop. TCP and TLS frames are "
-            + "octet-counted (RFC 6587), UDP sends one line per datagram, RELP one syslog command per line.",
+            + "octet-counted (RFC 6587), UDP sends one line per datagram (batched with sendmmsg where epoll is "
+            + "available), RELP one syslog command per line.",
         "--expect-alerts: every --canary-interval-ms a canary line (matched by the bundled rules) is sent; its "
             + "latency is send time to the alert's appearance in <data>/alerts (matched through the raw journal "
             + "record the alert names), reported as p50/p99/p99.9/max (HdrHistogram; includes up to 1 ms of "
@@ -54,6 +55,17 @@ final class LoadgenCommand implements Callable<Integer> {
     @Option(names = "--relp-window", defaultValue = "128", paramLabel = "N",
         description = "RELP: most unacknowledged transactions (default: ${DEFAULT-VALUE}).")
     int relpWindow;
+
+    @Option(names = "--connections", defaultValue = "1", paramLabel = "N",
+        description = "Connections (UDP: sockets), each with its own sender thread and an equal share of --rate; "
+            + "the figures are summed (default: ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = "--udp-gso", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "UDP: send runs of equal-length lines as UDP GSO packets (UDP_SEGMENT, Linux 4.18+), split "
+            + "by the sender's kernel into the same datagrams; --no-udp-gso sends each datagram on its own "
+            + "(default: on where supported).")
+    boolean udpGso;
 
     @Option(names = "--file", paramLabel = "FILE", description = "Replay this file's lines in a loop.")
     Path file;
@@ -105,6 +117,11 @@ final class LoadgenCommand implements Callable<Integer> {
         if (relpWindow < 1) {
             throw new CliException(VigieCli.EXIT_USAGE, "--relp-window must be >= 1");
         }
+        if (connections < 1 || connections > 1024) {
+            throw new CliException(VigieCli.EXIT_USAGE, "--connections must be in 1..1024");
+        }
+        o.connections = connections;
+        o.udpSegments = udpGso;
         o.ca = ca;
         o.cert = cert;
         o.key = key;

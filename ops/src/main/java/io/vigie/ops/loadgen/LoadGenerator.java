@@ -1,24 +1,28 @@
 package io.vigie.ops.loadgen;
 
+import io.netty.channel.EventLoopGroup;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Sends syslog lines to a target at a paced rate: synthesized RFC 5424 lines carrying a sequence number, or the
  * lines of a file replayed in a loop. Paced by a {@link TokenBucket} (bursts of at most 10 ms of traffic), or
  * unpaced at {@code max}. Prints lines sent per second, then a summary; with a data directory, sends canary lines
- * and measures their end-to-end latency with an {@link AlertLatencyProbe}.
+ * and measures their end-to-end latency with an {@link AlertLatencyProbe}. With several connections, each has its
+ * own {@link Sender} and thread and an equal share of the rate; the figures are summed.
  */
 public final class LoadGenerator {
     /** Default canary: an sshd error that SigmaHQ's "Suspicious OpenSSH Daemon Error" rule matches. */
@@ -52,6 +56,12 @@ public final class LoadGenerator {
         public double alertTimeoutSeconds = 10;
         /** Print a progress line every second. */
         public boolean progress = true;
+        /** Connections (each with its own thread), splitting the rate. */
+        public int connections = 1;
+        /** UDP: batch datagrams into one {@code sendmmsg} per batch where epoll is available (else NIO). */
+        public boolean batchedUdp = true;
+        /** Batched UDP: send runs of equal-length datagrams as UDP GSO packets where the kernel supports it. */
+        public boolean udpSegments = true;
     }
 
     /** What a run did. */
@@ -64,6 +74,11 @@ public final class LoadGenerator {
         public Histogram latency;
     }
 
+    /** Datagrams per step of a batching UDP sender: one {@code sendmmsg} each. */
+    static final int UDP_BATCH_LINES = 256;
+    /** Lines per step of a stream sender: the clock and the rate limit are read once per step. */
+    static final int STREAM_BATCH_LINES = 256;
+
     private final Options o;
     private final PrintWriter out;
 
@@ -75,19 +90,42 @@ public final class LoadGenerator {
     /** Runs for the configured duration; returns the counts. */
     public Result run() throws IOException, InterruptedException {
         final List<byte[]> fileLines = o.file == null ? null : readLines(o.file);
+        final int connections = Math.max(1, o.connections);
         final Result r = new Result();
         final AlertLatencyProbe probe = o.alertDataDir == null ? null : new AlertLatencyProbe(o.alertDataDir);
-        try (LineSink sink = LineSink.open(o)) {
-            // The clock starts once connected (TLS handshake, RELP open done).
+        final EventLoopGroup udpGroup = "udp".equals(o.proto) && o.batchedUdp ? LineSink.newUdpGroup(connections)
+            : null;
+        final List<LineSink> sinks = new ArrayList<>();
+        try {
+            for (int i = 0; i < connections; i++) {
+                sinks.add(LineSink.open(o, udpGroup));
+            }
+            // The clock starts once connected (TLS handshakes, RELP opens done).
             final long start = System.nanoTime();
             final long end = start + (long) (o.durationSeconds * 1e9);
-            send(sink, r, probe, fileLines, start, end);
+            final Sender[] senders = new Sender[connections];
+            final List<CompletableFuture<Void>> running = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                senders[i] = new Sender(o, sinks.get(i), o.rate > 0 ? o.rate / connections : 0, i, connections,
+                    fileLines, i == 0 ? probe : null, start, end);
+                running.add(drive(senders[i], i));
+            }
+            awaitWithProgress(running, senders, start);
             r.seconds = (System.nanoTime() - start) / 1e9;
+            for (final Sender s : senders) {
+                r.sent += s.sent();
+            }
+            r.canaries = senders[0].canaries();
         } catch (IOException | RuntimeException e) {
             if (probe != null) {
                 probe.close();
             }
             throw e;
+        } finally {
+            closeAll(sinks);
+            if (udpGroup != null) {
+                udpGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
         }
         if (probe != null) {
             final long deadline = System.nanoTime() + (long) (o.alertTimeoutSeconds * 1e9);
@@ -106,60 +144,89 @@ public final class LoadGenerator {
         return r;
     }
 
-    private void send(final LineSink sink, final Result r, final AlertLatencyProbe probe,
-                      final List<byte[]> fileLines, final long start, final long end) throws IOException {
-        final byte[] buf = new byte[64 * 1024];
-        final TokenBucket bucket = o.rate > 0 ? new TokenBucket(o.rate, Math.max(1, o.rate / 100), System::nanoTime)
-            : null;
-        long nextTick = start + 1_000_000_000L;
-        long lastTickSent = 0;
-        long tick = 0;
-        long nextCanary = start;
-        long seq = 0;
-        int fileIndex = 0;
-        byte[] header = header();
+    /** Starts a sender: on its sink's event loop (batching UDP), else on a thread of its own. */
+    private static CompletableFuture<Void> drive(final Sender s, final int index) {
+        if (s.sink() instanceof LineSink.EpollUdp) {
+            return ((LineSink.EpollUdp) s.sink()).drive(s, UDP_BATCH_LINES);
+        }
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        final Thread t = new Thread(() -> {
+            try {
+                runBlocking(s);
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }, "vigie-loadgen-" + index);
+        t.setDaemon(true);
+        t.start();
+        return done;
+    }
+
+    /** A sender on the calling thread: steps, flushing and parking while the rate limit says wait. */
+    private static void runBlocking(final Sender s) throws IOException {
         while (true) {
-            long now = System.nanoTime();
-            if (now - end >= 0) {
+            final long wait = s.step(STREAM_BATCH_LINES);
+            if (wait == Sender.DONE) {
                 break;
             }
-            if (now - nextTick >= 0) {
-                sink.flush();
+            if (wait > 0) {
+                s.sink().flush();
+                LockSupport.parkNanos(wait);
+            }
+        }
+        s.sink().flush();
+    }
+
+    /** Waits for every sender, printing the lines sent in each second (all connections summed). */
+    private void awaitWithProgress(final List<CompletableFuture<Void>> running, final Sender[] senders,
+                                   final long start) throws IOException, InterruptedException {
+        final CompletableFuture<Void> all = CompletableFuture.allOf(running.toArray(new CompletableFuture[0]));
+        long nextTick = start + 1_000_000_000L;
+        long tick = 0;
+        long lastTickSent = 0;
+        while (true) {
+            try {
+                all.get(Math.max(1, nextTick - System.nanoTime()), TimeUnit.NANOSECONDS);
+                return;
+            } catch (TimeoutException e) {
                 tick++;
+                nextTick += 1_000_000_000L;
+                long total = 0;
+                for (final Sender s : senders) {
+                    total += s.sent();
+                }
                 if (o.progress) {
-                    out.println("loadgen: t=" + tick + "s sent/s=" + (r.sent - lastTickSent) + " total=" + r.sent);
+                    out.println("loadgen: t=" + tick + "s sent/s=" + (total - lastTickSent) + " total=" + total);
                     out.flush();
                 }
-                lastTickSent = r.sent;
-                nextTick += 1_000_000_000L;
-                header = header();
+                lastTickSent = total;
+            } catch (ExecutionException e) {
+                final Throwable cause = e.getCause();
+                if (cause instanceof IOException) {
+                    throw (IOException) cause;
+                }
+                if (cause instanceof RuntimeException) {
+                    throw (RuntimeException) cause;
+                }
+                throw new IOException(cause.toString(), cause);
             }
-            if (bucket != null) {
-                final long wait = bucket.tryAcquire();
-                if (wait > 0) {
-                    sink.flush();
-                    java.util.concurrent.locks.LockSupport.parkNanos(Math.min(wait, end - now));
-                    continue;
+        }
+    }
+
+    private static void closeAll(final List<LineSink> sinks) throws IOException {
+        IOException first = null;
+        for (final LineSink s : sinks) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                if (first == null) {
+                    first = e;
                 }
             }
-            if (probe != null && now - nextCanary >= 0) {
-                final byte[] c = canary(r.canaries).getBytes(StandardCharsets.UTF_8);
-                // Recorded before the write, so that the alert can never be seen before its send time.
-                probe.sent(r.canaries, System.nanoTime());
-                sink.send(c, c.length);
-                sink.flush();
-                r.canaries++;
-                nextCanary += o.canaryIntervalMs * 1_000_000L;
-            } else if (fileLines != null) {
-                final byte[] line = fileLines.get(fileIndex);
-                fileIndex = fileIndex + 1 == fileLines.size() ? 0 : fileIndex + 1;
-                sink.send(line, line.length);
-            } else {
-                System.arraycopy(header, 0, buf, 0, header.length);
-                final int n = writeLong(buf, header.length, seq++);
-                sink.send(buf, n);
-            }
-            r.sent++;
+        }
+        if (first != null) {
+            throw first;
         }
     }
 
@@ -171,6 +238,9 @@ public final class LoadGenerator {
             .append(" lines/s target=").append(o.target.getHostString()).append(':').append(o.target.getPort())
             .append(" proto=").append(o.proto)
             .append(" requested=").append(o.rate > 0 ? String.format(Locale.ROOT, "%.0f/s", o.rate) : "max");
+        if (o.connections > 1) {
+            b.append(" connections=").append(o.connections);
+        }
         if (r.latency != null) {
             final Histogram h = r.latency;
             b.append('\n').append("loadgen: alert latency canaries=").append(r.canaries).append(" matched=")
@@ -187,28 +257,6 @@ public final class LoadGenerator {
 
     private static String ms(final long nanos) {
         return String.format(Locale.ROOT, "%.3fms", nanos / 1e6);
-    }
-
-    private String canary(final long n) {
-        return o.canary.replace("{n}", Long.toString(n)).replace("{ts}", now());
-    }
-
-    private static String now() {
-        return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
-    }
-
-    /** RFC 5424 header up to the sequence number; the time is refreshed every second. */
-    private static byte[] header() {
-        return ("<134>1 " + now() + " vigie-loadgen loadgen " + ProcessHandle.current().pid()
-            + " load - synthetic load line seq=").getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static int writeLong(final byte[] b, final int offset, final long value) {
-        final String s = Long.toString(value);
-        for (int i = 0; i < s.length(); i++) {
-            b[offset + i] = (byte) s.charAt(i);
-        }
-        return offset + s.length();
     }
 
     /** Non-empty lines of a file as raw bytes (LF or CRLF; bytes kept as they are, any encoding). */

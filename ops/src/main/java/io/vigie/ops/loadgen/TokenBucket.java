@@ -42,6 +42,42 @@ public final class TokenBucket {
         return Math.max(1, (long) Math.ceil((1 - tokens) * nanosPerToken));
     }
 
+    /**
+     * Takes up to {@code max} whole tokens at once (one clock read for a batch of lines); returns how many were
+     * taken, 0 when none is there ({@link #waitNanos()} then says how long until one is).
+     */
+    public int take(final int max) {
+        return take(1, max);
+    }
+
+    /**
+     * Takes between {@code min} and {@code max} whole tokens, or none when fewer than {@code min} are there (then
+     * {@link #waitNanos(int) waitNanos(min)} says how long until they are). {@code min} is capped at the burst.
+     */
+    public int take(final int min, final int max) {
+        final long now = clock.getAsLong();
+        tokens = Math.min(burst, tokens + (now - last) / nanosPerToken);
+        last = now;
+        final double whole = Math.floor(tokens);
+        if (whole < Math.min(min, Math.floor(burst))) {
+            return 0;
+        }
+        final int n = (int) Math.min(max, whole);
+        tokens -= n;
+        return Math.max(0, n);
+    }
+
+    /** Nanoseconds until a whole token is there as of the last {@link #take} or {@link #tryAcquire} (0 if one is). */
+    public long waitNanos() {
+        return waitNanos(1);
+    }
+
+    /** Nanoseconds until {@code n} whole tokens (at most the burst) are there, as of the last take (0 if they are). */
+    public long waitNanos(final int n) {
+        final double need = Math.min(n, Math.floor(burst));
+        return tokens >= need ? 0 : Math.max(1, (long) Math.ceil((need - tokens) * nanosPerToken));
+    }
+
     /** Takes a token, parking the thread until one is there. */
     public void acquire() {
         long wait;
