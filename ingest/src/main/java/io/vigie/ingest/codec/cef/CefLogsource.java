@@ -33,19 +33,81 @@ final class CefLogsource {
         }
     }
 
+    private static final int CACHE_SLOTS = 16;
+    private static final int CACHE_KEY_BYTES = 128;
+    private static final int UNSET = Integer.MIN_VALUE;
+    /**
+     * Devices repeat their vendor and product in every event: a small direct-mapped cache of (vendor, product)
+     * header text to the classification saves the table and word scans (~13% of CEF decoding). Owned by the
+     * decoder's thread, no allocation.
+     */
+    private final byte[] cacheKeys = new byte[CACHE_SLOTS * CACHE_KEY_BYTES];
+    private final int[] cacheLengths = new int[CACHE_SLOTS];
+    private final int[] cacheVendorLengths = new int[CACHE_SLOTS];
+    private final int[] cacheProducts = new int[CACHE_SLOTS];
+    private final int[] cacheCategories = new int[CACHE_SLOTS];
+
+    CefLogsource() {
+        java.util.Arrays.fill(cacheLengths, -1);
+    }
+
     void classify(final TelemetryEvent event, final byte[] raw, final int vendorStart, final int vendorEnd,
                   final int productStart, final int productEnd) {
+        final int vendorLength = vendorEnd - vendorStart;
+        final int length = vendorLength + productEnd - productStart;
+        final boolean cacheable = length <= CACHE_KEY_BYTES;
+        int slot = -1;
+        if (cacheable) {
+            int h = 0x811c9dc5;
+            for (int i = vendorStart; i < vendorEnd; i++) {
+                h = (h ^ raw[i]) * 0x01000193;
+            }
+            h = (h ^ vendorLength) * 0x01000193;
+            for (int i = productStart; i < productEnd; i++) {
+                h = (h ^ raw[i]) * 0x01000193;
+            }
+            slot = (h ^ (h >>> 16)) & (CACHE_SLOTS - 1);
+            final int base = slot * CACHE_KEY_BYTES;
+            if (cacheLengths[slot] == length && cacheVendorLengths[slot] == vendorLength
+                && java.util.Arrays.equals(cacheKeys, base, base + vendorLength, raw, vendorStart, vendorEnd)
+                && java.util.Arrays.equals(cacheKeys, base + vendorLength, base + length, raw, productStart,
+                productEnd)) {
+                apply(event, cacheProducts[slot], cacheCategories[slot]);
+                return;
+            }
+        }
+        int product = UNSET;
         for (int i = 0; i < VENDOR_NAMES.length; i++) {
             final byte[] v = VENDOR_NAMES[i];
-            if (v.length == vendorEnd - vendorStart && regionEqualsIgnoreCase(raw, vendorStart, v)) {
-                event.logProduct = VENDOR_PRODUCTS[i];
+            if (v.length == vendorLength && regionEqualsIgnoreCase(raw, vendorStart, v)) {
+                product = VENDOR_PRODUCTS[i];
                 break;
             }
         }
+        int category = UNSET;
         if (containsWord(raw, productStart, productEnd, FIREWALL_WORDS)) {
-            event.logCategory = Logsources.FIREWALL;
+            category = Logsources.FIREWALL;
         } else if (containsWord(raw, productStart, productEnd, PROXY_WORDS)) {
-            event.logCategory = Logsources.PROXY;
+            category = Logsources.PROXY;
+        }
+        if (cacheable) {
+            final int base = slot * CACHE_KEY_BYTES;
+            System.arraycopy(raw, vendorStart, cacheKeys, base, vendorLength);
+            System.arraycopy(raw, productStart, cacheKeys, base + vendorLength, productEnd - productStart);
+            cacheLengths[slot] = length;
+            cacheVendorLengths[slot] = vendorLength;
+            cacheProducts[slot] = product;
+            cacheCategories[slot] = category;
+        }
+        apply(event, product, category);
+    }
+
+    private static void apply(final TelemetryEvent event, final int product, final int category) {
+        if (product != UNSET) {
+            event.logProduct = product;
+        }
+        if (category != UNSET) {
+            event.logCategory = category;
         }
     }
 
