@@ -50,20 +50,25 @@ final class RuleState {
     static final long NO_TIMER = -1;
     static final int HOT = 8;
     static final int META = 0;
+    /** Key words: the key bytes inline when at most {@link #INLINE_KEY} long, else the slab offset (first word). */
     static final int KEY = 1;
-    static final int MAX = 2;
-    static final int TIMER = 3;
-    static final int INC_COUNT = 4;
-    static final int INC_LAST = 5;
-    static final int INC_LAST_EMIT = 6;
-    static final int METRIC = 7;
+    static final int MAX = 4;
+    static final int INC_COUNT = 5;
+    static final int INC_LAST = 6;
+    static final int INC_LAST_EMIT = 7;
+    /** Other rules only: bits of the last metric (double). Ring rules derive it from the ring. */
+    static final int METRIC = 8;
+    /** Longest key kept inline in the hot record (3 words: any IPv4 text with its u16 length). */
+    static final int INLINE_KEY = 24;
     /** First window time of a ring record (exact event_count): {@code capacity} times follow. */
     static final int RING = 8;
     /** Most window times kept inline in the hot record (the ring); larger windows use entry arrays. */
     static final int MAX_RING = 16;
     static final int HEAD_SHIFT = 27;
     static final long HEAD_MASK = 0x1FL << HEAD_SHIFT;
-    static final long KEY_LEN_MASK = 0xFFFF;
+    static final long KEY_LEN_MASK = 0x7FFF;
+    /** The slot has a live expiry timer (its id in {@link #timerIds}). */
+    static final long TIMED = 1L << 15;
     static final int TLP_SHIFT = 16;
     static final long TLP_MASK = 0xFFL << TLP_SHIFT;
     static final long ACTIVE = 1L << 24;
@@ -96,6 +101,12 @@ final class RuleState {
     int size;
     int allocated;
     byte[] slab;
+    /** Per slot: the key hash (read when the key table is rebuilt or a key removed). */
+    int[] keyHashes;
+    /** Per slot: the id of the group's expiry timer, or {@link #NO_TIMER} (then TIMED is clear). */
+    long[] timerIds;
+    /** Scratch for {@link #keyArray} of an inline key. */
+    private final byte[] keyOut = new byte[INLINE_KEY];
     private int slabUsed;
     private int slabLive;
     private int[] freeNext;
@@ -138,7 +149,7 @@ final class RuleState {
         this.maxKeys = rule.maxKeys;
         this.valueCount = rule.type == CorrelationType.VALUE_COUNT;
         this.ring = rule.type == CorrelationType.EVENT_COUNT && rule.bucketNanos == 0 && capacity <= MAX_RING;
-        this.stride = ring ? HOT + capacity : HOT;
+        this.stride = ring ? HOT + capacity : HOT + 1;
         rebindRule(rule);
         final int slots = Math.min(INITIAL_SLOTS, maxKeys);
         slotMask = -1 >>> Integer.numberOfLeadingZeros(maxKeys);
@@ -187,6 +198,8 @@ final class RuleState {
             }
         }
         freeNext = Arrays.copyOf(freeNext == null ? new int[0] : freeNext, slots);
+        keyHashes = Arrays.copyOf(keyHashes == null ? new int[0] : keyHashes, slots);
+        timerIds = Arrays.copyOf(timerIds == null ? new long[0] : timerIds, slots);
         if (!ring) {
             entries = Arrays.copyOf(entries == null ? new long[0][] : entries, slots);
             valueEvictedAt = Arrays.copyOf(valueEvictedAt == null ? new long[0] : valueEvictedAt, slots);
@@ -202,7 +215,7 @@ final class RuleState {
             valueFrom = Arrays.copyOf(valueFrom == null ? new long[0] : valueFrom, slots);
         }
         for (int i = slots - 1; i >= old; i--) {
-            hot[i * stride + TIMER] = NO_TIMER;
+            timerIds[i] = NO_TIMER;
             freeNext[i] = freeHead;
             freeHead = i;
         }
@@ -228,12 +241,40 @@ final class RuleState {
         return (int) (hot[s * stride + META] & KEY_LEN_MASK);
     }
 
+    /** Slab offset of a key longer than {@link #INLINE_KEY}. */
     int keyOff(final int s) {
         return (int) (hot[s * stride + KEY] & LOW_MASK);
     }
 
     int keyHash(final int s) {
-        return (int) (hot[s * stride + KEY] >>> 32);
+        return keyHashes[s];
+    }
+
+    /** The array holding a slot's key bytes from {@link #keyOffset}: the slab, or a scratch copy of an inline key. */
+    byte[] keyArray(final int s) {
+        final int len = keyLen(s);
+        if (len > INLINE_KEY) {
+            return slab;
+        }
+        final int h = s * stride + KEY;
+        for (int i = 0; i < len; i++) {
+            keyOut[i] = (byte) (hot[h + (i >>> 3)] >>> ((i & 7) << 3));
+        }
+        return keyOut;
+    }
+
+    /** Offset of a slot's key bytes in {@link #keyArray}. */
+    int keyOffset(final int s) {
+        return keyLen(s) > INLINE_KEY ? keyOff(s) : 0;
+    }
+
+    /** Little-endian word {@code k} of key bytes b[0, len), zero past len. */
+    static long keyWord(final byte[] b, final int len, final int k) {
+        long w = 0;
+        for (int i = Math.min(len, (k + 1) << 3) - 1; i >= k << 3; i--) {
+            w = (w << 8) | (b[i] & 0xFF);
+        }
+        return w;
     }
 
     int count(final int s) {
@@ -263,15 +304,36 @@ final class RuleState {
     }
 
     long timerId(final int s) {
-        return hot[s * stride + TIMER];
+        return timerIds[s];
     }
 
     void timerId(final int s, final long id) {
-        hot[s * stride + TIMER] = id;
+        timerIds[s] = id;
+        final int m = s * stride + META;
+        hot[m] = id != NO_TIMER ? hot[m] | TIMED : hot[m] & ~TIMED;
     }
 
+    /**
+     * The metric of the slot's last event. Ring rules derive it (the ring has not changed since): the times at or
+     * after the newest time minus the timespan.
+     */
     double lastMetric(final int s) {
-        return Double.longBitsToDouble(hot[s * stride + METRIC]);
+        final int h = s * stride;
+        if (!ring) {
+            return Double.longBitsToDouble(hot[h + METRIC]);
+        }
+        final long from = hot[h + MAX] - rule.timespanNanos;
+        final long meta = hot[h + META];
+        final int n = (int) (meta >>> COUNT_SHIFT);
+        final int head = (int) ((meta & HEAD_MASK) >>> HEAD_SHIFT);
+        int k = 0;
+        for (int j = 0; j < n; j++) {
+            final int p = head + j >= capacity ? head + j - capacity : head + j;
+            if (hot[h + RING + p] >= from) {
+                k++;
+            }
+        }
+        return k;
     }
 
     // --- keys ---------------------------------------------------------------------------------------------------
@@ -286,12 +348,21 @@ final class RuleState {
             }
             if ((v & ~slotMask) == tag) {
                 final int s = (v & slotMask) - 1;
-                final int off = keyOff(s);
-                if (keyLen(s) == len && Arrays.equals(slab, off, off + len, key, 0, len)) {
+                if (keyLen(s) == len && sameKey(s, key, len)) {
                     return s;
                 }
             }
         }
+    }
+
+    private boolean sameKey(final int s, final byte[] key, final int len) {
+        if (len > INLINE_KEY) {
+            final int off = keyOff(s);
+            return Arrays.equals(slab, off, off + len, key, 0, len);
+        }
+        final int h = s * stride + KEY;
+        return hot[h] == keyWord(key, len, 0) && hot[h + 1] == keyWord(key, len, 1)
+            && hot[h + 2] == keyWord(key, len, 2);
     }
 
     /** Adds a key (the caller made room when {@link #size} reached {@link #maxKeys}); returns its slot. */
@@ -302,21 +373,32 @@ final class RuleState {
         }
         final int s = freeHead;
         freeHead = freeNext[s];
-        if (slabUsed + len > slab.length) {
-            compactSlab(len);
-        }
-        System.arraycopy(key, 0, slab, slabUsed, len);
         final int h = s * stride;
+        if (len > INLINE_KEY) {
+            if (slabUsed + len > slab.length) {
+                compactSlab(len);
+            }
+            System.arraycopy(key, 0, slab, slabUsed, len);
+            hot[h + KEY] = slabUsed;
+            hot[h + KEY + 1] = 0;
+            hot[h + KEY + 2] = 0;
+            slabUsed += len;
+            slabLive += len;
+        } else {
+            hot[h + KEY] = keyWord(key, len, 0);
+            hot[h + KEY + 1] = keyWord(key, len, 1);
+            hot[h + KEY + 2] = keyWord(key, len, 2);
+        }
         hot[h + META] = USED | len;
-        hot[h + KEY] = ((long) hash << 32) | slabUsed;
+        keyHashes[s] = hash;
         hot[h + MAX] = Long.MIN_VALUE;
-        hot[h + TIMER] = NO_TIMER;
+        timerIds[s] = NO_TIMER;
         hot[h + INC_COUNT] = 0;
         hot[h + INC_LAST] = 0;
         hot[h + INC_LAST_EMIT] = 0;
-        hot[h + METRIC] = 0;
-        slabUsed += len;
-        slabLive += len;
+        if (!ring) {
+            hot[h + METRIC] = 0;
+        }
         insertIndex(s);
         size++;
         late[s] = 0;
@@ -354,10 +436,10 @@ final class RuleState {
         final byte[] dst = new byte[newLength];
         int p = 0;
         for (int s = 0; s < allocated; s++) {
-            if (used(s)) {
-                final int len = keyLen(s);
+            final int len = keyLen(s);
+            if (used(s) && len > INLINE_KEY) {
                 System.arraycopy(slab, keyOff(s), dst, p, len);
-                hot[s * stride + KEY] = (hot[s * stride + KEY] & ~LOW_MASK) | p;
+                hot[s * stride + KEY] = p;
                 p += len;
             }
         }
@@ -419,9 +501,11 @@ final class RuleState {
             }
         }
         table[i] = 0;
-        slabLive -= keyLen(s);
+        if (keyLen(s) > INLINE_KEY) {
+            slabLive -= keyLen(s);
+        }
         hot[s * stride + META] = 0;
-        hot[s * stride + TIMER] = NO_TIMER;
+        timerIds[s] = NO_TIMER;
         incidentId[s] = null;
         freeNext[s] = freeHead;
         freeHead = s;

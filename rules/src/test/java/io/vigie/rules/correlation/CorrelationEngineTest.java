@@ -308,6 +308,41 @@ class CorrelationEngineTest {
     }
 
     @Test
+    void shouldTellApartShortInlineKeysAndLongSlabKeysUnderChurn() {
+        final CorrelationConfig config = new CorrelationConfig();
+        config.maxKeys = 500;
+        final Harness h = new Harness(EVENT_COUNT.replace("gte: 5", "gte: 3"), config, 1);
+        // Encoded keys of 24 bytes (inline) and 25 bytes (slab) around the inline limit, an IPv6 text, a near twin.
+        final String inline = "a".repeat(22);
+        final String slab = "a".repeat(23);
+        final String v6 = "2001:db8:85a3::8a2e:370:7334";
+        final String twin = "2001:db8:85a3::8a2e:370:7335";
+        double t = 0;
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 3_000; i++) {
+                // Churn: keys seen once, half long, evicted in turn (the slab is compacted as they go).
+                h.match("failed", t, "source.ip", (i % 2 == 0 ? "churn-long-key-number-" : "c") + round + "-" + i);
+                if (i % 50 == 0) {
+                    for (final String k : new String[] {inline, slab, v6}) {
+                        h.match("failed", t, "source.ip", k);
+                    }
+                    h.match("failed", t, "source.ip", twin);
+                    h.match("failed", t, "source.ip", twin.substring(0, twin.length() - 1));
+                }
+                t += 0.001;
+            }
+        }
+        final List<Map<String, String>> groups = new java.util.ArrayList<>();
+        for (final Alert a : h.alerts) {
+            groups.add(a.group);
+            assertEquals(3, a.count);
+        }
+        assertEquals(List.of(Map.of("source.ip", inline), Map.of("source.ip", slab), Map.of("source.ip", v6),
+            Map.of("source.ip", twin), Map.of("source.ip", twin.substring(0, twin.length() - 1))), groups);
+        assertEquals(500, h.engine().liveKeys(0));
+    }
+
+    @Test
     void shouldBoundMemoryUnderHostileCardinality() {
         final CorrelationConfig config = new CorrelationConfig();
         config.maxKeys = 10_000;
