@@ -648,12 +648,12 @@ public final class CorrelationEngine implements CorrelationHook {
     private static int ringAppend(final RuleState s, final int slot, final long t, final long seq,
                                   final long source, final long pruneBefore, final long from) {
         final long[] hot = s.hot;
-        final long[] seqs = s.ringSeq;
         // 0 = packSource(-1, line): no file, so the evidence is the seq; a source array only once files are seen
         final long[] sources = source >>> 40 != 0 ? s.ringSource() : s.ringSource;
         final int cap = s.capacity;
         final int h = slot * s.stride;
         final int base = h + RuleState.RING;
+        final int seqBase = h + s.seqAt;
         final int evBase = slot * cap;
         final long meta = hot[h + RuleState.META];
         int n = (int) (meta >>> RuleState.COUNT_SHIFT);
@@ -681,14 +681,14 @@ public final class CorrelationEngine implements CorrelationHook {
                 break;
             }
             hot[base + p] = hot[base + q];
-            seqs[evBase + p] = seqs[evBase + q];
+            hot[seqBase + p] = hot[seqBase + q];
             if (sources != null) {
                 sources[evBase + p] = sources[evBase + q];
             }
             p = q;
         }
         hot[base + p] = t;
-        seqs[evBase + p] = seq;
+        hot[seqBase + p] = seq;
         if (sources != null) {
             sources[evBase + p] = source;
         }
@@ -1070,7 +1070,8 @@ public final class CorrelationEngine implements CorrelationHook {
                 final long time = s.hot[slot * s.stride + RuleState.RING + p];
                 if (time != Long.MIN_VALUE && time >= from) {
                     final int o = slot * s.capacity + p;
-                    final String ref = evidenceRef(s.ringSeq[o], s.ringSource != null ? s.ringSource[o] : 0);
+                    final String ref = evidenceRef(s.hot[slot * s.stride + s.seqAt + p],
+                        s.ringSource != null ? s.ringSource[o] : 0);
                     if (!out.contains(ref)) {
                         out.add(ref);
                     }

@@ -49,19 +49,25 @@ final class RuleState {
     static final int STRIDE = 4;
     static final long NO_TIMER = -1;
     static final int HOT = 8;
-    static final int META = 0;
+    /**
+     * Longs before record 0 in {@link #hot}: 16-byte array header + 6 longs = 64 bytes, so records of a multiple of 8
+     * longs start on a cache line when the array does (G1 starts a humongous array, one of half a region or more, on
+     * a region boundary; smaller arrays are only 8-byte aligned, which costs one line more per record at worst).
+     */
+    static final int ORIGIN = 6;
+    static final int META = ORIGIN;
     /** Key words: the key bytes inline when at most {@link #INLINE_KEY} long, else the slab offset (first word). */
-    static final int KEY = 1;
-    static final int MAX = 4;
-    static final int INC_COUNT = 5;
-    static final int INC_LAST = 6;
-    static final int INC_LAST_EMIT = 7;
+    static final int KEY = ORIGIN + 1;
+    static final int MAX = ORIGIN + 4;
+    static final int INC_COUNT = ORIGIN + 5;
+    static final int INC_LAST = ORIGIN + 6;
+    static final int INC_LAST_EMIT = ORIGIN + 7;
     /** Other rules only: bits of the last metric (double). Ring rules derive it from the ring. */
-    static final int METRIC = 8;
+    static final int METRIC = ORIGIN + 8;
     /** Longest key kept inline in the hot record (3 words: any IPv4 text with its u16 length). */
     static final int INLINE_KEY = 24;
     /** First window time of a ring record (exact event_count): {@code capacity} times follow. */
-    static final int RING = 8;
+    static final int RING = ORIGIN + 8;
     /** Most window times kept inline in the hot record (the ring); larger windows use entry arrays. */
     static final int MAX_RING = 16;
     static final int HEAD_SHIFT = 27;
@@ -91,6 +97,8 @@ final class RuleState {
     final boolean ring;
     /** Longs per hot record: {@link #HOT}, plus {@link #capacity} ring times when {@link #ring}. */
     final int stride;
+    /** Ring rules: offset in a record of the seqs of the ring positions (the line(s) after the times). */
+    final int seqAt;
     boolean restarted;
 
     // key index
@@ -115,9 +123,7 @@ final class RuleState {
     // hot records
     long[] hot;
     // cold, per slot
-    /** Ring rules: seq of ring position k of a slot at [slot * capacity + k]. */
-    long[] ringSeq;
-    /** Ring rules: packed source of each ring position, as {@link #ringSeq}; null (all "no file") until needed. */
+    /** Ring rules: packed source of ring position k of a slot at [slot * capacity + k]; null (all "no file") until needed. */
     long[] ringSource;
     /** Other rules only (null for ring rules): window entries, and when a value was last evicted. */
     long[][] entries;
@@ -149,7 +155,9 @@ final class RuleState {
         this.maxKeys = rule.maxKeys;
         this.valueCount = rule.type == CorrelationType.VALUE_COUNT;
         this.ring = rule.type == CorrelationType.EVENT_COUNT && rule.bucketNanos == 0 && capacity <= MAX_RING;
-        this.stride = ring ? HOT + capacity : HOT + 1;
+        final int lines = (capacity + 7) & ~7;
+        this.stride = ring ? HOT + 2 * lines : HOT + 1;
+        this.seqAt = RING + lines;
         rebindRule(rule);
         final int slots = Math.min(INITIAL_SLOTS, maxKeys);
         slotMask = -1 >>> Integer.numberOfLeadingZeros(maxKeys);
@@ -174,7 +182,7 @@ final class RuleState {
     /** Allocates {@link #ringSource} on the rule's first event with a source file (rare, counted). */
     long[] ringSource() {
         if (ringSource == null) {
-            ringSource = new long[ringSeq.length];
+            ringSource = new long[allocated * capacity];
             growths++;
         }
         return ringSource;
@@ -190,12 +198,9 @@ final class RuleState {
 
     private void resize(final int slots) {
         final int old = allocated;
-        hot = Arrays.copyOf(hot == null ? new long[0] : hot, slots * stride);
-        if (ring) {
-            ringSeq = Arrays.copyOf(ringSeq == null ? new long[0] : ringSeq, slots * capacity);
-            if (ringSource != null) {
-                ringSource = Arrays.copyOf(ringSource, slots * capacity);
-            }
+        hot = Arrays.copyOf(hot == null ? new long[0] : hot, ORIGIN + slots * stride);
+        if (ring && ringSource != null) {
+            ringSource = Arrays.copyOf(ringSource, slots * capacity);
         }
         freeNext = Arrays.copyOf(freeNext == null ? new int[0] : freeNext, slots);
         keyHashes = Arrays.copyOf(keyHashes == null ? new int[0] : keyHashes, slots);
