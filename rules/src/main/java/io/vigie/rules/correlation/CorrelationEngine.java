@@ -589,7 +589,7 @@ public final class CorrelationEngine implements CorrelationHook {
         long inWindow = 0;
         if (s.ring) {
             for (int k = 0, n = s.count(slot); k < n; k++) {
-                final long time = s.hot[slot * s.stride + RuleState.RING + ringPosition(s, slot, k)];
+                final long time = s.hot[slot * s.stride + RuleState.RING + k];
                 if (time >= from && time != Long.MIN_VALUE) {
                     inWindow++;
                     first = Math.min(first, time);
@@ -641,9 +641,11 @@ public final class CorrelationEngine implements CorrelationHook {
     // --- window entries -----------------------------------------------------------------------------------------
 
     /**
-     * Exact event_count: adds time t to the slot's sorted ring (as {@link #append} does for entry arrays: when full,
-     * first drop times before {@code pruneBefore}, then the oldest, which loses no decision), and returns how many
-     * times are at or after {@code from}. Usually O(1): in-order events append at the tail and prune at the head.
+     * Exact event_count: adds time t to the slot's sorted window (as {@link #append} does for entry arrays: when
+     * full, first drop times before {@code pruneBefore}, then the oldest, which loses no decision), and returns how
+     * many times are at or after {@code from}. The oldest time is always at the record's first window position, so
+     * the window's loads do not wait for META (no head index to read first): the record's lines miss in parallel.
+     * Dropping shifts the (at most {@link RuleState#MAX_RING}) times and seqs down, in lines already loaded.
      */
     private static int ringAppend(final RuleState s, final int slot, final long t, final long seq,
                                   final long source, final long pruneBefore, final long from) {
@@ -657,35 +659,33 @@ public final class CorrelationEngine implements CorrelationHook {
         final int evBase = slot * cap;
         final long meta = hot[h + RuleState.META];
         int n = (int) (meta >>> RuleState.COUNT_SHIFT);
-        int head = (int) ((meta & RuleState.HEAD_MASK) >>> RuleState.HEAD_SHIFT);
         if (n == cap) {
-            while (n > 0 && hot[base + head] < pruneBefore) {
-                head = head + 1 == cap ? 0 : head + 1;
-                n--;
+            int drop = 0;
+            while (drop < n && hot[base + drop] < pruneBefore) {
+                drop++;
             }
-            if (n == cap) {
+            if (drop == 0) {
                 // Counting types keep threshold + 2 entries: dropping the oldest loses no decision.
-                head = head + 1 == cap ? 0 : head + 1;
-                n--;
+                drop = 1;
                 s.saturated++;
             }
-        }
-        int p = head + n;
-        if (p >= cap) {
-            p -= cap;
-        }
-        // Insert after every time <= t (out-of-order events shift the newer ones up one position).
-        for (int k = n; k > 0; k--) {
-            final int q = p == 0 ? cap - 1 : p - 1;
-            if (hot[base + q] <= t) {
-                break;
+            n -= drop;
+            for (int i = 0; i < n; i++) {
+                hot[base + i] = hot[base + i + drop];
+                hot[seqBase + i] = hot[seqBase + i + drop];
             }
-            hot[base + p] = hot[base + q];
-            hot[seqBase + p] = hot[seqBase + q];
             if (sources != null) {
-                sources[evBase + p] = sources[evBase + q];
+                System.arraycopy(sources, evBase + drop, sources, evBase, n);
             }
-            p = q;
+        }
+        int p = n;
+        // Insert after every time <= t (out-of-order events shift the newer ones up one position).
+        for (; p > 0 && hot[base + p - 1] > t; p--) {
+            hot[base + p] = hot[base + p - 1];
+            hot[seqBase + p] = hot[seqBase + p - 1];
+            if (sources != null) {
+                sources[evBase + p] = sources[evBase + p - 1];
+            }
         }
         hot[base + p] = t;
         hot[seqBase + p] = seq;
@@ -693,21 +693,12 @@ public final class CorrelationEngine implements CorrelationHook {
             sources[evBase + p] = source;
         }
         n++;
-        hot[h + RuleState.META] = (meta & ~(RuleState.HEAD_MASK | RuleState.COUNT_MASK)) | ((long) head << RuleState.HEAD_SHIFT)
-            | ((long) n << RuleState.COUNT_SHIFT);
+        hot[h + RuleState.META] = (meta & ~RuleState.COUNT_MASK) | ((long) n << RuleState.COUNT_SHIFT);
         int below = 0;
-        for (int i = head; below < n && hot[base + i] < from; i = i + 1 == cap ? 0 : i + 1) {
+        while (below < n && hot[base + below] < from) {
             below++;
         }
         return n - below;
-    }
-
-    /** Ring position of the k-th oldest time of a ring slot. */
-    private static int ringPosition(final RuleState s, final int slot, final int k) {
-        final int head = (int) ((s.hot[slot * s.stride + RuleState.META] & RuleState.HEAD_MASK)
-            >>> RuleState.HEAD_SHIFT);
-        final int p = head + k;
-        return p >= s.capacity ? p - s.capacity : p;
     }
 
     private static void append(final RuleState s, final int slot, final long t, final long aux, final long seq,
@@ -1066,11 +1057,10 @@ public final class CorrelationEngine implements CorrelationHook {
         if (s.ring) {
             // Already in time order (ties in arrival order).
             for (int k = 0, n = s.count(slot); k < n && out.size() < config.maxEvidence; k++) {
-                final int p = ringPosition(s, slot, k);
-                final long time = s.hot[slot * s.stride + RuleState.RING + p];
+                final long time = s.hot[slot * s.stride + RuleState.RING + k];
                 if (time != Long.MIN_VALUE && time >= from) {
-                    final int o = slot * s.capacity + p;
-                    final String ref = evidenceRef(s.hot[slot * s.stride + s.seqAt + p],
+                    final int o = slot * s.capacity + k;
+                    final String ref = evidenceRef(s.hot[slot * s.stride + s.seqAt + k],
                         s.ringSource != null ? s.ringSource[o] : 0);
                     if (!out.contains(ref)) {
                         out.add(ref);

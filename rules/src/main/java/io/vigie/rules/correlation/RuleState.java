@@ -70,8 +70,6 @@ final class RuleState {
     static final int RING = ORIGIN + 8;
     /** Most window times kept inline in the hot record (the ring); larger windows use entry arrays. */
     static final int MAX_RING = 16;
-    static final int HEAD_SHIFT = 27;
-    static final long HEAD_MASK = 0x1FL << HEAD_SHIFT;
     static final long KEY_LEN_MASK = 0x7FFF;
     /** The slot has a live expiry timer (its id in {@link #timerIds}). */
     static final long TIMED = 1L << 15;
@@ -330,11 +328,9 @@ final class RuleState {
         final long from = hot[h + MAX] - rule.timespanNanos;
         final long meta = hot[h + META];
         final int n = (int) (meta >>> COUNT_SHIFT);
-        final int head = (int) ((meta & HEAD_MASK) >>> HEAD_SHIFT);
         int k = 0;
         for (int j = 0; j < n; j++) {
-            final int p = head + j >= capacity ? head + j - capacity : head + j;
-            if (hot[h + RING + p] >= from) {
+            if (hot[h + RING + j] >= from) {
                 k++;
             }
         }
