@@ -4,25 +4,35 @@ import java.util.Arrays;
 
 /**
  * Window state of one correlation rule on one worker: group keys in a primitive open-addressing table (linear
- * probing, backward-shift deletion) whose key bytes live in one slab, one compact hot record per key slot (all a
- * matching event reads or writes besides its window entries), and cold per-slot arrays read when an alert is emitted,
- * an event is late, or a value-count window changes.
+ * probing, backward-shift deletion), one compact hot record per key slot (all a matching event reads or writes,
+ * besides the window entries of non-ring rules), and cold per-slot arrays read when an alert is emitted, a key is
+ * removed or re-indexed, a timer is set or fires, an event is late, or a value-count window changes.
+ *
+ * <p><b>Misses per event.</b> A short key (at most {@link #INLINE_KEY} encoded bytes: any IPv4 text) lives in the
+ * record itself, so an exact event_count event touches the table slot, then only its record, whose lines are all
+ * addressed from the slot alone (no pointer to follow: no slab, no head index read before the window), so they
+ * miss in parallel: two dependent misses in all (table, record).
  *
  * <pre>
  *   table[i]: (key hash &amp; ~slotMask) | (slot + 1), 0 = empty, slotMask = the bits of maxKeys: a probe compares
  *             the hash bits above the slot bits (a tag; 15 bits at the default 100k keys) without touching records
  *
- *   hot record of a slot, hot[slot * stride ..] (8 longs, 64 bytes):
- *   +0 META   | count (32-63) | ring head (27-31) | USED 26, REFERENCED 25, ACTIVE 24 | tlpMax (16-23) | keyLen (0-15) |
- *   +1 KEY    | key hash (bits 32-63) | key offset in the slab (bits 0-31)                                 |
- *   +2 MAX    | newest event time of the group (nanos)                                                      |
- *   +3 TIMER  | id of the group's expiry timer, or NO_TIMER                                                 |
- *   +4 INC_COUNT, +5 INC_LAST, +6 INC_LAST_EMIT: the open incident's count, last seen and last emission      |
- *   +7 METRIC | bits of the last metric (double)                                                            |
- *   +8 ..     | ring rules only (exact event_count, capacity &lt;= MAX_RING): the window's event times, sorted    |
- *             | ascending in a circular buffer of capacity longs starting at META's head (bits 27-31); the   |
- *             | seq of each ring position in ringSeq (its source file/line in ringSource, allocated on the   |
- *             | rule's first event read from a file), read only to build an alert's evidence              |
+ *   hot record of a slot, hot[ORIGIN + slot * stride ..] (constants below include ORIGIN):
+ *   +0 META   | count (32-63) | USED 26, REFERENCED 25, ACTIVE 24 | tlpMax (16-23) | TIMED 15 | keyLen (0-14) |
+ *   +1..+3 KEY| keyLen &lt;= INLINE_KEY: the key bytes, little-endian, zero past keyLen; else +1 = slab offset   |
+ *   +4 MAX    | newest event time of the group (nanos)                                                      |
+ *   +5 INC_COUNT, +6 INC_LAST, +7 INC_LAST_EMIT: the open incident's count, last seen and last emission      |
+ *   other rules (stride 9):                                                                                 |
+ *   +8 METRIC | bits of the last metric (double)                                                            |
+ *   ring rules (exact event_count, capacity &lt;= MAX_RING; stride 8 + 2 * capacity rounded up to 8 longs):  |
+ *   +8 ..     | the window's event times, sorted ascending, the oldest first (dropping shifts them down)      |
+ *   seqAt ..  | the seq of each window position (the line(s) after the times; sources in ringSource,        |
+ *             | allocated on the rule's first event read from a file), read only to build an alert's evidence |
+ *             | the metric is not stored: lastMetric() counts the times at or after MAX - timespan           |
+ *   cold:     keyHashes[slot] (table rebuild, removal), timerIds[slot] (TIMED says whether one is armed)      |
+ *
+ *   At 10k keys and capacity 7 a ring record is 24 longs = 3 lines; the array is then over 2 MB, humongous under
+ *   G1 and region-aligned, so with ORIGIN each record is exactly 3 cache lines (META+key+incident, times, seqs).
  *
  *   other rules, entry j of a slot, in entries[slot][j * STRIDE ..]:
  *   +--------------+--------------------------------+-----------+--------------------------------+
@@ -30,7 +40,8 @@ import java.util.Arrays;
  *   |              |      | rule position           |           |                                |
  *   +--------------+--------------------------------+-----------+--------------------------------+
  *
- *   group key bytes in slab[keyOff .. +keyLen]: per group-by field, u16 length (0xFFFF = absent) + bytes
+ *   group key encoding (inline or in slab[keyOff .. +keyLen]): per group-by field, u16 big-endian length
+ *   (0xFFFF = absent) + bytes
  *
  *   value_count only: per slot an index of its distinct values, valueIndex[slot][h &amp; mask] = entry + 1 (linear
  *   probing on the value hash, at most half full), and the window count kept incrementally (see metric fields)
