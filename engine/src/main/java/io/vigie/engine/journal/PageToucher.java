@@ -22,8 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Why: a Chronicle Queue file is sparse; the first store to each 4 KiB page makes the kernel allocate and zero a
  * page-cache page (and, on ext4, reserve its block). Measured on the 2-vCPU VM this project is benchmarked on,
  * that fault costs ~14 µs per page, i.e. ~0.8 µs per 220-byte journal record, more than the rest of the append; with
- * the page already faulted in by another mapping, the appender's own fault costs ~0.3 µs per page
- * ({@code /tmp/pf/PF2.java}-style measurement in the README's performance notes).
+ * the page already faulted in through another mapping of the same file, the appender's own fault costs ~0.3 µs per
+ * page (measured by touching a 256 MiB sparse file's pages through one mapping, then writing them through a second;
+ * see README, Performance).
  *
  * <p>How: the appender publishes its file and write position ({@link #advance}, a release store per record). This
  * thread maps the file itself (read-write, in windows, never beyond the file's current length, so it never grows

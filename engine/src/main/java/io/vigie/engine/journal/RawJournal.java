@@ -21,15 +21,14 @@ import java.nio.file.Path;
  */
 public final class RawJournal implements AutoCloseable {
     private static final byte[] ZERO_CHAIN = new byte[RawRecordDescriptor.CHAIN_BYTES];
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final ChronicleQueue queue;
     private final SyncPolicy syncPolicy;
     private final java.util.function.IntFunction<String> listenerNames;
     private byte[][] nameCache = new byte[8][];
-    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
     private ExcerptAppender appender;
     /** Faults pages in ahead of the appender (raw journal only), or null. */
     private PageToucher toucher;
