@@ -86,6 +86,11 @@ public final class CorrelationEngine implements CorrelationHook {
     /** Set by {@link #keyHash}: the encoded key's length, whether it is in {@link #keyScratch}, field indexes. */
     private int keyLength;
     private boolean keyInScratch;
+    /** Set by {@link #keyHash} for a one-field short key: its encoded words (the hot record's KEY words). */
+    private boolean keyWords;
+    private long keyW0;
+    private long keyW1;
+    private long keyW2;
     private int[] fieldIndex = new int[4];
     /** Set by {@link #slotOf}: the key was added by this event. */
     private boolean slotIsNew;
@@ -459,15 +464,20 @@ public final class CorrelationEngine implements CorrelationHook {
                        final long t, final AlertSink sink) {
         final int hash = keyHash(r, position, event);
         slotIsNew = false;
-        final boolean inline = !keyInScratch && keyLength <= RuleState.INLINE_KEY;
-        if (inline) {
-            // Short key: compared as three words against the hot record, never the slab (one miss less).
-            encodeKey(r, position, event);
+        int slot;
+        if (keyWords) {
+            // One short field: its words were read straight from the event by keyHash.
+            slot = findInline(s, hash, keyLength, keyW0, keyW1, keyW2);
+        } else if (!keyInScratch && keyLength <= RuleState.INLINE_KEY) {
+            // Short key of several fields: compared as three words against the hot record, never the slab.
+            final int len = encodeKey(r, position, event);
+            slot = findInline(s, hash, len, scratchWord(len, 0), scratchWord(len, 1), scratchWord(len, 2));
+        } else {
+            slot = keyInScratch ? s.find(keyScratch, keyLength, hash)
+                : findInEvent(s, r.groupFieldIds[position], event, hash);
         }
-        int slot = inline ? findInline(s, hash) : keyInScratch ? s.find(keyScratch, keyLength, hash)
-            : findInEvent(s, r.groupFieldIds[position], event, hash);
         if (slot < 0) {
-            if (!keyInScratch && !inline) {
+            if (!keyInScratch) {
                 encodeKey(r, position, event);
             }
             if (s.size >= s.maxKeys) {
@@ -479,12 +489,9 @@ public final class CorrelationEngine implements CorrelationHook {
         return slot;
     }
 
-    /** {@link #findInEvent} for a key of at most {@link RuleState#INLINE_KEY} bytes, encoded in keyScratch. */
-    private int findInline(final RuleState s, final int hash) {
-        final int len = keyLength;
-        final long w0 = scratchWord(len, 0);
-        final long w1 = scratchWord(len, 1);
-        final long w2 = scratchWord(len, 2);
+    /** {@link #findInEvent} for a key of at most {@link RuleState#INLINE_KEY} encoded bytes, as its three words. */
+    private static int findInline(final RuleState s, final int hash, final int len, final long w0, final long w1,
+                                  final long w2) {
         final int[] table = s.table;
         final long[] hot = s.hot;
         final int stride = s.stride;
@@ -1178,10 +1185,19 @@ public final class CorrelationEngine implements CorrelationHook {
     /**
      * Hashes the group key of (rule, position) as {@link #encodeKey} would encode it, straight from the event's
      * arena (8 bytes at a time), and records the field indexes and encoded length for {@link #sameKey}. A key over
-     * {@link #MAX_KEY_BYTES} is encoded (truncated) into {@link #keyScratch} and hashed there instead. No allocation.
+     * {@link #MAX_KEY_BYTES} is encoded (truncated) into {@link #keyScratch} and hashed there instead. A one-field key
+     * that fits the hot record's key words takes {@link #wordKeyHash} instead. No allocation.
      */
     private int keyHash(final CorrelationRule r, final int position, final TelemetryEvent event) {
         final int[] ids = r.groupFieldIds[position];
+        if (ids.length == 1) {
+            final int i = event.indexOf(ids[0]);
+            fieldIndex[0] = i;
+            if (i >= 0 && event.valueLength(i) <= RuleState.INLINE_KEY - 2) {
+                return wordKeyHash(event.arena(), event.valueOffset(i), event.valueLength(i));
+            }
+        }
+        keyWords = false;
         if (fieldIndex.length < ids.length) {
             fieldIndex = new int[ids.length];
             scratchGrowths++;
@@ -1209,6 +1225,45 @@ public final class CorrelationEngine implements CorrelationHook {
         keyLength = len;
         final long f = fmix(h);
         return (int) (f ^ (f >>> 32));
+    }
+
+    /**
+     * The common key: one group-by field whose encoding (u16 length + bytes) fits the hot record's three key words.
+     * Builds the words straight from the event's arena (three loads, no copy) and hashes them with three independent
+     * multiplies and one avalanche, instead of the byte-stream hash of longer keys. Every key of a one-field rule up
+     * to this length takes this path (owns, lookup and insert alike), so each key always has the same hash.
+     */
+    private int wordKeyHash(final byte[] arena, final int off, final int len) {
+        final long v0 = bytesAt(arena, off, len);
+        final long v1 = bytesAt(arena, off + 8, len - 8);
+        final long v2 = bytesAt(arena, off + 16, len - 16);
+        final long w0 = ((len >>> 8) & 0xFF) | ((long) (len & 0xFF) << 8) | (v0 << 16);
+        final long w1 = (v0 >>> 48) | (v1 << 16);
+        final long w2 = (v1 >>> 48) | (v2 << 16);
+        keyW0 = w0;
+        keyW1 = w1;
+        keyW2 = w2;
+        keyWords = true;
+        keyInScratch = false;
+        keyLength = len + 2;
+        final long f = fmix(w0 * 0x9E3779B97F4A7C15L + w1 * 0xC2B2AE3D27D4EB4FL + w2 * 0x165667B19E3779F9L);
+        return (int) (f ^ (f >>> 32));
+    }
+
+    /** Up to 8 bytes of b from off, little-endian, only the first n (n &lt;= 0: none), zero above. */
+    private static long bytesAt(final byte[] b, final int off, final int n) {
+        if (n <= 0) {
+            return 0;
+        }
+        if (off + 8 <= b.length) {
+            final long w = (long) LONGS.get(b, off);
+            return n >= 8 ? w : w & ((1L << (n << 3)) - 1);
+        }
+        long w = 0;
+        for (int k = Math.min(n, 8) - 1; k >= 0; k--) {
+            w = (w << 8) | (b[off + k] & 0xFF);
+        }
+        return w;
     }
 
     private void ensureScratch(final int n) {

@@ -494,6 +494,46 @@ class CorrelationEngineTest {
         assertEquals(once, run(4, 1, 2));
     }
 
+    /**
+     * One-field keys up to 22 bytes are read from the event as three words (the others byte by byte into the slab):
+     * the same key must land in the same group wherever its bytes sit in the event's arena (followed by other
+     * fields' bytes, or ending the arena, where no 8-byte load fits), and keys on both sides of the 22-byte edge
+     * must stay distinct and decode back to their values.
+     */
+    @Test
+    void shouldGroupOneFieldKeysAlikeWhereverTheirBytesSit() {
+        final Harness h = new Harness(EVENT_COUNT.replace("gte: 5", "gte: 2"));
+        final List<String> keys = new ArrayList<>();
+        for (int len = 0; len <= 30; len++) {
+            keys.add("k".repeat(len));
+            if (len > 0) {
+                keys.add("x".repeat(len - 1) + "y");
+            }
+        }
+        double t = 0;
+        for (final String key : keys) {
+            final byte[] v = key.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            // 1: the key then another field's bytes right after it
+            final TelemetryEvent mid = h.event(t, "source.ip", key, "user.name", "zzzzzzzzzzzzzzzzzzzzzzzz");
+            h.match("failed", mid);
+            // 2: the key's bytes end the arena
+            final TelemetryEvent end = h.event(t + 1);
+            final byte[] filler = new byte[end.arena().length - v.length];
+            java.util.Arrays.fill(filler, (byte) 'f');
+            end.addField(Fields.USER_NAME, filler, 0, filler.length);
+            final int i = end.addField(Fields.SOURCE_IP, v, 0, v.length);
+            assertEquals(end.arena().length, end.valueOffset(i) + v.length, "the key ends the arena");
+            h.match("failed", end);
+            t += 2;
+        }
+        final List<String> fired = new ArrayList<>();
+        for (final Alert a : h.alerts) {
+            assertEquals(2L, a.count, a.group.toString());
+            fired.add((String) a.group.get("source.ip"));
+        }
+        assertEquals(keys, fired, "one alert per key, each with both of its events");
+    }
+
     @Test
     void shouldPartitionGroupsAcrossWorkers() {
         final List<String> one = new ArrayList<>(run(1, 1, 2));
