@@ -6,6 +6,9 @@ import io.vigie.engine.ring.TelemetryEvent;
 import io.vigie.engine.status.RejectReason;
 import io.vigie.ingest.codec.json.Utf8;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -130,6 +133,8 @@ public final class CefDecoder {
     private byte[] scratch = new byte[256];
     private final byte[] nameScratch = new byte[EXTENSIONS_PREFIX.length + MAX_KEY_BYTES];
 
+    private static final int NOT_CACHEABLE = Integer.MIN_VALUE;
+    private static final int TOO_MANY_FIELDS = RejectReason.TOO_MANY_FIELDS.ordinal();
     private static final byte FLAG_LABEL = 1;
     private static final byte FLAG_NUMBERED = 2;
 
@@ -175,13 +180,9 @@ public final class CefDecoder {
         while (end > offset && (raw[end - 1] == '\n' || raw[end - 1] == '\r')) {
             end--;
         }
-        if (!Utf8.valid(raw, offset, end)) {
-            return RejectReason.BAD_UTF8.ordinal();
-        }
-        for (int i = offset; i < end; i++) {
-            if (raw[i] == '\n') {
-                return RejectReason.BAD_CHARACTER.ordinal();
-            }
+        final int bad = checkBytes(raw, offset, end);
+        if (bad != 0) {
+            return bad;
         }
         // RFC-less format: "CEF:" then the version, digits with an optional ".minor".
         if (end - offset < 5 || raw[offset] != 'C' || raw[offset + 1] != 'E' || raw[offset + 2] != 'F'
@@ -203,23 +204,24 @@ public final class CefDecoder {
                 return RejectReason.CEF_BAD_HEADER.ordinal();
             }
             ends[f] = e;
+            headerEscaped[f] = headerBackslash;
             p = e + 1;
         }
         event.addRawField(CEF_VERSION, offset + 4, versionEnd - offset - 4);
         int start = versionEnd + 1;
-        addHeaderField(event, raw, Fields.OBSERVER_VENDOR, start, ends[1]);
+        addHeaderField(event, raw, Fields.OBSERVER_VENDOR, start, ends[1], headerEscaped[1]);
         final int vendorStart = start;
         start = ends[1] + 1;
-        addHeaderField(event, raw, Fields.OBSERVER_PRODUCT, start, ends[2]);
+        addHeaderField(event, raw, Fields.OBSERVER_PRODUCT, start, ends[2], headerEscaped[2]);
         final int productStart = start;
         start = ends[2] + 1;
-        addHeaderField(event, raw, Fields.OBSERVER_VERSION, start, ends[3]);
+        addHeaderField(event, raw, Fields.OBSERVER_VERSION, start, ends[3], headerEscaped[3]);
         start = ends[3] + 1;
-        addHeaderField(event, raw, Fields.EVENT_CODE, start, ends[4]);
+        addHeaderField(event, raw, Fields.EVENT_CODE, start, ends[4], headerEscaped[4]);
         start = ends[4] + 1;
-        final int nameEntry = addHeaderField(event, raw, CEF_NAME, start, ends[5]);
+        final int nameEntry = addHeaderField(event, raw, CEF_NAME, start, ends[5], headerEscaped[5]);
         start = ends[5] + 1;
-        final int severityEntry = addHeaderField(event, raw, CEF_SEVERITY, start, ends[6]);
+        final int severityEntry = addHeaderField(event, raw, CEF_SEVERITY, start, ends[6], headerEscaped[6]);
         final long severity = severity(event.arena(), event.valueOffset(severityEntry),
             event.valueLength(severityEntry));
         if (severity >= 0) {
@@ -235,20 +237,58 @@ public final class CefDecoder {
     }
 
     private final int[] headerEnds = new int[7];
+    private final boolean[] headerEscaped = new boolean[7];
+    /** Set by {@link #headerFieldEnd}: the field scanned last holds a backslash (it may need unescaping). */
+    private boolean headerBackslash;
 
-    /** Index of the unescaped '|' ending a header field at {@code p}, or {@code end}. */
-    private static int headerFieldEnd(final byte[] raw, final int p, final int end) {
-        int i = p;
-        while (i < end) {
-            final byte b = raw[i];
-            if (b == '\\' && i + 1 < end && (raw[i + 1] == '|' || raw[i + 1] == '\\')) {
-                i += 2;
-            } else if (b == '|') {
-                return i;
-            } else {
-                i++;
-            }
+    /**
+     * ASCII frames (the common case) are checked 8 bytes at a time for non-ASCII bytes and raw LF; a frame with a
+     * non-ASCII byte takes the full UTF-8 check. Returns 0 or the reject reason (BAD_UTF8 before BAD_CHARACTER).
+     */
+    private static int checkBytes(final byte[] raw, final int offset, final int end) {
+        long high = 0;
+        long lf = 0;
+        int i = offset;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            final long w = (long) LONGS.get(raw, i);
+            high |= w;
+            lf |= matches(w, LFS);
         }
+        for (; i < end; i++) {
+            high |= raw[i];
+            lf |= raw[i] == '\n' ? 1 : 0;
+        }
+        if ((high & HIGH_BITS) != 0) {
+            if (!Utf8.valid(raw, offset, end)) {
+                return RejectReason.BAD_UTF8.ordinal();
+            }
+            for (int j = offset; j < end; j++) {
+                if (raw[j] == '\n') {
+                    return RejectReason.BAD_CHARACTER.ordinal();
+                }
+            }
+            return 0;
+        }
+        return lf != 0 ? RejectReason.BAD_CHARACTER.ordinal() : 0;
+    }
+
+    /** Index of the unescaped '|' ending a header field at {@code p}, or {@code end}; sets {@link #headerBackslash}. */
+    private int headerFieldEnd(final byte[] raw, final int p, final int end) {
+        boolean backslash = false;
+        int i = p;
+        while (true) {
+            i = indexOfEither(raw, i, end, PIPES, BACKSLASHES);
+            if (i >= end) {
+                break;
+            }
+            if (raw[i] == '|') {
+                headerBackslash = backslash;
+                return i;
+            }
+            backslash = true;
+            i += i + 1 < end && (raw[i + 1] == '|' || raw[i + 1] == '\\') ? 2 : 1;
+        }
+        headerBackslash = backslash;
         return end;
     }
 
@@ -270,7 +310,10 @@ public final class CefDecoder {
 
     /** Adds a header field, unescaping {@code \|} and {@code \\} (other backslashes are data). */
     private static int addHeaderField(final TelemetryEvent event, final byte[] raw, final int id, final int start,
-                                      final int end) {
+                                      final int end, final boolean backslash) {
+        if (!backslash) {
+            return event.addRawField(id, start, end - start);
+        }
         event.beginField(id);
         int run = start;
         for (int i = start; i < end; i++) {
@@ -290,29 +333,37 @@ public final class CefDecoder {
         while (p < end && raw[p] == ' ') {
             p++;
         }
+        int k = p;
+        while (k < end && isKeyChar(raw[k])) {
+            k++;
+        }
+        if (p < end && (k == p || k >= end || raw[k] != '=' || k - p > MAX_KEY_BYTES)) {
+            return RejectReason.CEF_BAD_EXTENSION.ordinal();
+        }
         int pairs = 0;
         boolean hasMessage = false;
         int rt = -1;
         int startTime = -1;
         int endTime = -1;
         int dtz = -1;
+        // One pass: each value runs to the last space before the next "key=" token; that token's key end is kept,
+        // so each key is scanned once. Invariant at the loop head: [p, k) is a key and raw[k] == '='.
         while (p < end) {
-            int k = p;
-            while (k < end && isKeyChar(raw[k])) {
-                k++;
-            }
-            if (k == p || k >= end || raw[k] != '=' || k - p > MAX_KEY_BYTES) {
-                return RejectReason.CEF_BAD_EXTENSION.ordinal();
-            }
             final int keyOffset = p;
             final int keyLength = k - p;
             int valueStart = k + 1;
             int valueEnd = end;
             int next = end;
+            int nextKeyEnd = end;
+            boolean backslash = false;
             int i = valueStart;
-            while (i < end) {
-                final byte b = raw[i];
-                if (b == '\\') {
+            while (true) {
+                i = indexOfEither(raw, i, end, SPACES, BACKSLASHES);
+                if (i >= end) {
+                    break;
+                }
+                if (raw[i] == '\\') {
+                    backslash = true;
                     if (i + 1 >= end) {
                         if (strict) {
                             return RejectReason.CEF_BAD_ESCAPE.ordinal();
@@ -329,7 +380,7 @@ public final class CefDecoder {
                         }
                         i += 2;
                     }
-                } else if (b == ' ') {
+                } else {
                     int j = i + 1;
                     while (j < end && raw[j] == ' ') {
                         j++;
@@ -341,11 +392,10 @@ public final class CefDecoder {
                     if (kk > j && kk < end && raw[kk] == '=' && kk - j <= MAX_KEY_BYTES) {
                         valueEnd = i;
                         next = j;
+                        nextKeyEnd = kk;
                         break;
                     }
                     i = kk > j ? kk : j;
-                } else {
-                    i++;
                 }
             }
             while (valueStart < valueEnd && raw[valueStart] == ' ') {
@@ -355,41 +405,65 @@ public final class CefDecoder {
                 valueEnd--;
             }
             if (pairs == maxPairs) {
-                return RejectReason.TOO_MANY_FIELDS.ordinal();
+                return TOO_MANY_FIELDS;
             }
-            final int keyId = Fields.intern(raw, keyOffset, keyLength);
-            final int kind = keyId >= 0 ? KIND[keyId] : 0;
+            int slot = keySlot(raw, keyOffset, keyLength);
+            if (slot < 0) {
+                slot = resolveKey(raw, keyOffset, keyLength, slot);
+            }
             final int entry;
-            if (kind == 0 || kind >= RT) {
-                final int id = keyId >= 0 && isReserved(raw, keyOffset, keyLength)
-                    ? prefixed(raw, keyOffset, keyLength) : keyId;
-                entry = addValue(event, raw, id, keyOffset, keyLength, valueStart, valueEnd);
-                if (kind == RT && rt < 0) {
-                    rt = entry;
-                } else if (kind == START && startTime < 0) {
-                    startTime = entry;
-                } else if (kind == END && endTime < 0) {
-                    endTime = entry;
-                } else if (kind == DTZ && dtz < 0) {
-                    dtz = entry;
+            final byte flags;
+            if (slot >= 0) {
+                final int kind = cacheKind[slot];
+                final int id = cacheStoreId[slot];
+                flags = cacheFlags[slot];
+                if (kind == 0 || kind >= RT) {
+                    entry = addValue(event, raw, id, keyOffset, keyLength, valueStart, valueEnd, backslash);
+                    if (kind == RT && rt < 0) {
+                        rt = entry;
+                    } else if (kind == START && startTime < 0) {
+                        startTime = entry;
+                    } else if (kind == END && endTime < 0) {
+                        endTime = entry;
+                    } else if (kind == DTZ && dtz < 0) {
+                        dtz = entry;
+                    }
+                } else {
+                    entry = addMapped(event, raw, kind, id, valueStart, valueEnd, backslash);
+                    hasMessage |= kind == MSG;
                 }
             } else {
-                entry = addMapped(event, raw, kind, TARGET[keyId], keyId, valueStart, valueEnd);
-                hasMessage |= kind == MSG;
+                // Not cacheable (long key, full dictionary): the general path, as for a cache miss.
+                final int keyId = Fields.intern(raw, keyOffset, keyLength);
+                final int kind = keyId >= 0 ? KIND[keyId] : 0;
+                flags = keyFlags(raw, keyOffset, keyLength);
+                if (kind == 0 || kind >= RT) {
+                    final int id = keyId >= 0 && isReserved(raw, keyOffset, keyLength)
+                        ? prefixed(raw, keyOffset, keyLength) : keyId;
+                    entry = addValue(event, raw, id, keyOffset, keyLength, valueStart, valueEnd, backslash);
+                    if (kind == RT && rt < 0) {
+                        rt = entry;
+                    } else if (kind == START && startTime < 0) {
+                        startTime = entry;
+                    } else if (kind == END && endTime < 0) {
+                        endTime = entry;
+                    } else if (kind == DTZ && dtz < 0) {
+                        dtz = entry;
+                    }
+                } else {
+                    final int target = TARGET[keyId];
+                    entry = addMapped(event, raw, kind, target >= 0 ? target : keyId, valueStart, valueEnd,
+                        backslash);
+                    hasMessage |= kind == MSG;
+                }
             }
             pairKeyOffset[pairs] = keyOffset;
             pairKeyLength[pairs] = keyLength;
             pairEntry[pairs] = entry;
-            byte flags = 0;
-            if (keyLength > LABEL.length && endsWithLabel(raw, keyOffset, keyLength)
-                && isDigit(raw[keyOffset + keyLength - LABEL.length - 1])) {
-                flags = FLAG_LABEL;
-            } else if (isDigit(raw[keyOffset + keyLength - 1])) {
-                flags = FLAG_NUMBERED;
-            }
             pairFlags[pairs] = flags;
             pairs++;
             p = next;
+            k = nextKeyEnd;
         }
         applyLabels(event, raw, pairs);
         if (!hasMessage) {
@@ -399,14 +473,176 @@ public final class CefDecoder {
         return 0;
     }
 
+    /** {@link #FLAG_LABEL} for {@code <key ending in a digit>Label}, {@link #FLAG_NUMBERED} for a key ending in one. */
+    private static byte keyFlags(final byte[] raw, final int keyOffset, final int keyLength) {
+        if (keyLength > LABEL.length && endsWithLabel(raw, keyOffset, keyLength)
+            && isDigit(raw[keyOffset + keyLength - LABEL.length - 1])) {
+            return FLAG_LABEL;
+        }
+        return isDigit(raw[keyOffset + keyLength - 1]) ? FLAG_NUMBERED : 0;
+    }
+
+    // --- key cache ------------------------------------------------------------------------------------------
+    //
+    // Extension keys repeat from frame to frame (src, dst, spt, cs1Label...). Each key of at most 32 bytes seen is
+    // cached by its bytes, read as four little-endian words (zero past the key), with everything the decoder
+    // derives from it: storage field id (ECS target, own id or cef.extensions.<key>), kind and label flags. A hit
+    // costs a hash of the words and up to four long compares, instead of Fields.intern (FNV over the bytes and an
+    // array compare), KIND/TARGET and the reserved-prefix scan. Filled up to half its slots, then misses take the
+    // general path (hostile unique keys cannot grow it). Owned by the decoder's thread.
+
+    private static final int KEY_WORDS = 4;
+    private static final int CACHE_KEY_BYTES = KEY_WORDS * Long.BYTES;
+    private static final int KEY_SLOTS = 1024;
+    private static final int KEY_CACHE_LIMIT = KEY_SLOTS / 2;
+
+    private final long[] cacheWords = new long[KEY_SLOTS * KEY_WORDS];
+    private final int[] cacheLength = new int[KEY_SLOTS];
+    private final int[] cacheStoreId = new int[KEY_SLOTS];
+    private final byte[] cacheKind = new byte[KEY_SLOTS];
+    private final byte[] cacheFlags = new byte[KEY_SLOTS];
+    private int cached;
+    // Words of the key looked up last (set by keySlot, read by resolveKey).
+    private long w0;
+    private long w1;
+    private long w2;
+    private long w3;
+
+    /**
+     * The cache slot of the key, or {@code -1 - emptySlot} on a miss with room to insert, or {@code NOT_CACHEABLE}.
+     */
+    private int keySlot(final byte[] raw, final int offset, final int length) {
+        if (length > CACHE_KEY_BYTES) {
+            return NOT_CACHEABLE;
+        }
+        final long a = word(raw, offset, length);
+        final long b = length > 8 ? word(raw, offset + 8, length - 8) : 0;
+        final long c = length > 16 ? word(raw, offset + 16, length - 16) : 0;
+        final long d = length > 24 ? word(raw, offset + 24, length - 24) : 0;
+        w0 = a;
+        w1 = b;
+        w2 = c;
+        w3 = d;
+        long h = (a + length) * 0x9E3779B97F4A7C15L;
+        h = (h ^ b) * 0xC2B2AE3D27D4EB4FL;
+        h = (h ^ c ^ (d << 1)) * 0x9E3779B97F4A7C15L;
+        final int mask = KEY_SLOTS - 1;
+        for (int s = (int) (h >>> 40) & mask; ; s = (s + 1) & mask) {
+            final int l = cacheLength[s];
+            if (l == 0) {
+                return -1 - s;
+            }
+            final int w = s * KEY_WORDS;
+            if (l == length && cacheWords[w] == a && cacheWords[w + 1] == b && cacheWords[w + 2] == c
+                && cacheWords[w + 3] == d) {
+                return s;
+            }
+        }
+    }
+
+    /**
+     * Cache miss: derives the key's storage id, kind and flags as the general path does and caches them when
+     * possible. Returns the slot, or {@code NOT_CACHEABLE} (the caller then takes the general path).
+     */
+    private int resolveKey(final byte[] raw, final int offset, final int length, final int miss) {
+        if (miss == NOT_CACHEABLE || cached >= KEY_CACHE_LIMIT) {
+            return NOT_CACHEABLE;
+        }
+        final int keyId = Fields.intern(raw, offset, length);
+        if (keyId < 0) {
+            return NOT_CACHEABLE;
+        }
+        final int kind = KIND[keyId];
+        final int storeId;
+        if (kind == 0 || kind >= RT) {
+            storeId = isReserved(raw, offset, length) ? prefixed(raw, offset, length) : keyId;
+        } else {
+            storeId = TARGET[keyId] >= 0 ? TARGET[keyId] : keyId;
+        }
+        if (storeId < 0) {
+            return NOT_CACHEABLE;
+        }
+        final int s = -1 - miss;
+        final int w = s * KEY_WORDS;
+        cacheWords[w] = w0;
+        cacheWords[w + 1] = w1;
+        cacheWords[w + 2] = w2;
+        cacheWords[w + 3] = w3;
+        cacheLength[s] = length;
+        cacheStoreId[s] = storeId;
+        cacheKind[s] = (byte) kind;
+        cacheFlags[s] = keyFlags(raw, offset, length);
+        cached++;
+        return s;
+    }
+
+    /** Up to 8 bytes at {@code offset} (fewer when {@code remaining < 8}) as a little-endian word, zero-padded. */
+    private static long word(final byte[] raw, final int offset, final int remaining) {
+        if (remaining >= Long.BYTES) {
+            return (long) LONGS.get(raw, offset);
+        }
+        if (offset + Long.BYTES <= raw.length) {
+            return (long) LONGS.get(raw, offset) & (-1L >>> ((Long.BYTES - remaining) * Byte.SIZE));
+        }
+        long v = 0;
+        for (int i = remaining - 1; i >= 0; i--) {
+            v = (v << Byte.SIZE) | (raw[offset + i] & 0xFF);
+        }
+        return v;
+    }
+
+    // --- SWAR scanning (8 bytes at a time) ------------------------------------------------------------------
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+        ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long SPACES = ONES * ' ';
+    private static final long BACKSLASHES = ONES * '\\';
+    private static final long PIPES = ONES * '|';
+    private static final long LFS = ONES * '\n';
+
+    /**
+     * Non-zero when a byte of {@code w} equals the byte repeated in {@code pattern}; the lowest set bit (0x80 of a
+     * byte) marks the first such byte in memory order (higher bytes may be false positives, never lower ones).
+     */
+    private static long matches(final long w, final long pattern) {
+        final long x = w ^ pattern;
+        return (x - ONES) & ~x & HIGH_BITS;
+    }
+
+    /** Index of the first byte in {@code [from, end)} equal to either pattern's byte, or {@code end}. */
+    private static int indexOfEither(final byte[] raw, final int from, final int end, final long a, final long b) {
+        int i = from;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            final long w = (long) LONGS.get(raw, i);
+            final long m = matches(w, a) | matches(w, b);
+            if (m != 0) {
+                return i + (Long.numberOfTrailingZeros(m) >>> 3);
+            }
+        }
+        final byte ba = (byte) a;
+        final byte bb = (byte) b;
+        for (; i < end; i++) {
+            final byte c = raw[i];
+            if (c == ba || c == bb) {
+                return i;
+            }
+        }
+        return end;
+    }
+
     private static boolean isExtensionEscape(final byte b) {
         return b == '\\' || b == '=' || b == 'n' || b == 'r';
     }
 
     /** Adds a value, unescaped, under {@code id} (or inline under the key when the dictionary is full). */
     private int addValue(final TelemetryEvent event, final byte[] raw, final int id, final int keyOffset,
-                         final int keyLength, final int start, final int end) {
+                         final int keyLength, final int start, final int end, final boolean backslash) {
         if (id >= 0) {
+            if (!backslash) {
+                return event.addRawField(id, start, end - start);
+            }
             event.beginField(id);
             int run = start;
             for (int i = start; i < end; i++) {
@@ -462,9 +698,9 @@ public final class CefDecoder {
         }
     }
 
-    private int addMapped(final TelemetryEvent event, final byte[] raw, final int kind, final int target,
-                          final int keyId, final int start, final int end) {
-        final int entry = addValue(event, raw, target >= 0 ? target : keyId, 0, 0, start, end);
+    private int addMapped(final TelemetryEvent event, final byte[] raw, final int kind, final int id,
+                          final int start, final int end, final boolean backslash) {
+        final int entry = addValue(event, raw, id, 0, 0, start, end, backslash);
         final byte[] arena = event.arena();
         final int off = event.valueOffset(entry);
         final int len = event.valueLength(entry);
@@ -621,9 +857,18 @@ public final class CefDecoder {
         return true;
     }
 
+    /** Bytes of an extension key: ASCII letters, digits and {@code _ . [ ] ,} (the {@code ad.*} keys use the last). */
+    private static final boolean[] KEY_CHARS = new boolean[256];
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            KEY_CHARS[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+                || c == '.' || c == '[' || c == ']' || c == ',';
+        }
+    }
+
     private static boolean isKeyChar(final byte b) {
-        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_' || b == '.'
-            || b == '[' || b == ']' || b == ',';
+        return KEY_CHARS[b & 0xFF];
     }
 
     private static boolean isDigit(final byte b) {
