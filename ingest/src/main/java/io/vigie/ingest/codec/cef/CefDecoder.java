@@ -133,7 +133,6 @@ public final class CefDecoder {
     private byte[] scratch = new byte[256];
     private final byte[] nameScratch = new byte[EXTENSIONS_PREFIX.length + MAX_KEY_BYTES];
 
-    private static final int NOT_CACHEABLE = Integer.MIN_VALUE;
     private static final int TOO_MANY_FIELDS = RejectReason.TOO_MANY_FIELDS.ordinal();
     private static final byte FLAG_LABEL = 1;
     private static final byte FLAG_NUMBERED = 2;
@@ -189,23 +188,17 @@ public final class CefDecoder {
             || raw[offset + 3] != ':') {
             return RejectReason.CEF_BAD_HEADER.ordinal();
         }
-        int p = offset + 4;
-        final int versionEnd = headerFieldEnd(raw, p, end);
-        if (versionEnd >= end || !isVersion(raw, p, versionEnd)) {
+        final int[] ends = headerEnds;
+        scanHeader(raw, offset + 4, end);
+        final int versionEnd = ends[0];
+        if (versionEnd >= end || !isVersion(raw, offset + 4, versionEnd)) {
             return RejectReason.CEF_BAD_HEADER.ordinal();
         }
         // Header fields 1..5 must each end with '|'; the severity may end the frame (no extension).
-        final int[] ends = headerEnds;
-        ends[0] = versionEnd;
-        p = versionEnd + 1;
-        for (int f = 1; f <= 6; f++) {
-            final int e = headerFieldEnd(raw, p, end);
-            if (e >= end && f < 6) {
+        for (int f = 1; f < 6; f++) {
+            if (ends[f] >= end) {
                 return RejectReason.CEF_BAD_HEADER.ordinal();
             }
-            ends[f] = e;
-            headerEscaped[f] = headerBackslash;
-            p = e + 1;
         }
         event.addRawField(CEF_VERSION, offset + 4, versionEnd - offset - 4);
         int start = versionEnd + 1;
@@ -238,8 +231,6 @@ public final class CefDecoder {
 
     private final int[] headerEnds = new int[7];
     private final boolean[] headerEscaped = new boolean[7];
-    /** Set by {@link #headerFieldEnd}: the field scanned last holds a backslash (it may need unescaping). */
-    private boolean headerBackslash;
 
     /**
      * ASCII frames (the common case) are checked 8 bytes at a time for non-ASCII bytes and raw LF; a frame with a
@@ -272,24 +263,56 @@ public final class CefDecoder {
         return lf != 0 ? RejectReason.BAD_CHARACTER.ordinal() : 0;
     }
 
-    /** Index of the unescaped '|' ending a header field at {@code p}, or {@code end}; sets {@link #headerBackslash}. */
-    private int headerFieldEnd(final byte[] raw, final int p, final int end) {
+    /**
+     * Finds the unescaped '|' ending each of the 7 header fields from {@code p} in one pass, 8 bytes at a time:
+     * {@code headerEnds[f]} (or {@code end} when absent) and whether the field holds a backslash
+     * ({@code headerEscaped[f]}: it may need unescaping). {@code \|} and {@code \\} are escapes; another backslash
+     * is data.
+     */
+    private void scanHeader(final byte[] raw, final int p, final int end) {
+        final int[] ends = headerEnds;
+        final boolean[] escaped = headerEscaped;
+        int f = 0;
         boolean backslash = false;
-        int i = p;
-        while (true) {
-            i = indexOfEither(raw, i, end, PIPES, BACKSLASHES);
-            if (i >= end) {
-                break;
+        int next = p;
+        for (int w = p; w < end && f < 7; w += Long.BYTES) {
+            long m;
+            if (w + Long.BYTES <= end) {
+                final long word = (long) LONGS.get(raw, w);
+                m = exactMatches(word, PIPES) | exactMatches(word, BACKSLASHES);
+            } else {
+                m = 0;
+                for (int i = w; i < end; i++) {
+                    if (raw[i] == '|' || raw[i] == '\\') {
+                        m |= 0x80L << ((i - w) * Byte.SIZE);
+                    }
+                }
             }
-            if (raw[i] == '|') {
-                headerBackslash = backslash;
-                return i;
+            while (m != 0) {
+                final int i = w + (Long.numberOfTrailingZeros(m) >>> 3);
+                m &= m - 1;
+                if (i < next) {
+                    continue; // the byte after an escaping backslash
+                }
+                if (raw[i] == '|') {
+                    ends[f] = i;
+                    escaped[f] = backslash;
+                    backslash = false;
+                    next = i + 1;
+                    if (++f == 7) {
+                        return;
+                    }
+                } else {
+                    backslash = true;
+                    next = i + 1 < end && (raw[i + 1] == '|' || raw[i + 1] == '\\') ? i + 2 : i + 1;
+                }
             }
-            backslash = true;
-            i += i + 1 < end && (raw[i + 1] == '|' || raw[i + 1] == '\\') ? 2 : 1;
         }
-        headerBackslash = backslash;
-        return end;
+        for (; f < 7; f++) {
+            ends[f] = end;
+            escaped[f] = backslash;
+            backslash = false;
+        }
     }
 
     private static boolean isVersion(final byte[] raw, final int p, final int end) {
@@ -407,16 +430,16 @@ public final class CefDecoder {
             if (pairs == maxPairs) {
                 return TOO_MANY_FIELDS;
             }
-            int slot = keySlot(raw, keyOffset, keyLength);
-            if (slot < 0) {
-                slot = resolveKey(raw, keyOffset, keyLength, slot);
+            long info = keys.find(raw, keyOffset, keyLength);
+            if (info == ShortKeyCache.MISSING) {
+                info = resolveKey(raw, keyOffset, keyLength);
             }
             final int entry;
             final byte flags;
-            if (slot >= 0) {
-                final int kind = cacheKind[slot];
-                final int id = cacheStoreId[slot];
-                flags = cacheFlags[slot];
+            if (info != ShortKeyCache.MISSING) {
+                final int kind = (int) (info >>> 32) & 0xFF;
+                final int id = (int) info;
+                flags = (byte) (info >>> 40);
                 if (kind == 0 || kind >= RT) {
                     entry = addValue(event, raw, id, keyOffset, keyLength, valueStart, valueEnd, backslash);
                     if (kind == RT && rt < 0) {
@@ -433,7 +456,7 @@ public final class CefDecoder {
                     hasMessage |= kind == MSG;
                 }
             } else {
-                // Not cacheable (long key, full dictionary): the general path, as for a cache miss.
+                // No field id for the key (full dictionary) or its cef.extensions. name: the general path.
                 final int keyId = Fields.intern(raw, keyOffset, keyLength);
                 final int kind = keyId >= 0 ? KIND[keyId] : 0;
                 flags = keyFlags(raw, keyOffset, keyLength);
@@ -482,75 +505,28 @@ public final class CefDecoder {
         return isDigit(raw[keyOffset + keyLength - 1]) ? FLAG_NUMBERED : 0;
     }
 
-    // --- key cache ------------------------------------------------------------------------------------------
+    // --- key and label caches -----------------------------------------------------------------------------
     //
-    // Extension keys repeat from frame to frame (src, dst, spt, cs1Label...). Each key of at most 32 bytes seen is
-    // cached by its bytes, read as four little-endian words (zero past the key), with everything the decoder
-    // derives from it: storage field id (ECS target, own id or cef.extensions.<key>), kind and label flags. A hit
-    // costs a hash of the words and up to four long compares, instead of Fields.intern (FNV over the bytes and an
-    // array compare), KIND/TARGET and the reserved-prefix scan. Filled up to half its slots, then misses take the
-    // general path (hostile unique keys cannot grow it). Owned by the decoder's thread.
+    // Extension keys repeat from frame to frame (src, dst, spt, cs1Label...): each key seen is cached with all the
+    // decoder derives from it (storage id: ECS target, own id or cef.extensions.<key>; kind; label flags), which
+    // replaces Fields.intern (FNV over the bytes, array compare), KIND/TARGET and the reserved-prefix scan.
+    // Custom-field label texts likewise map to their field id.
 
-    private static final int KEY_WORDS = 4;
-    private static final int CACHE_KEY_BYTES = KEY_WORDS * Long.BYTES;
     private static final int KEY_SLOTS = 1024;
-    private static final int KEY_CACHE_LIMIT = KEY_SLOTS / 2;
+    private static final int LABEL_SLOTS = 256;
 
-    private final long[] cacheWords = new long[KEY_SLOTS * KEY_WORDS];
-    private final int[] cacheLength = new int[KEY_SLOTS];
-    private final int[] cacheStoreId = new int[KEY_SLOTS];
-    private final byte[] cacheKind = new byte[KEY_SLOTS];
-    private final byte[] cacheFlags = new byte[KEY_SLOTS];
-    private int cached;
-    // Words of the key looked up last (set by keySlot, read by resolveKey).
-    private long w0;
-    private long w1;
-    private long w2;
-    private long w3;
+    private final ShortKeyCache keys = new ShortKeyCache(KEY_SLOTS);
+    private final ShortKeyCache labels = new ShortKeyCache(LABEL_SLOTS);
 
     /**
-     * The cache slot of the key, or {@code -1 - emptySlot} on a miss with room to insert, or {@code NOT_CACHEABLE}.
+     * Cache miss: the key's storage id, kind and flags, computed as the general path does, packed as
+     * {@code flags << 40 | kind << 32 | id}, and cached when there is room; {@link ShortKeyCache#MISSING} when the
+     * key has no field id (full dictionary): the caller then takes the general path.
      */
-    private int keySlot(final byte[] raw, final int offset, final int length) {
-        if (length > CACHE_KEY_BYTES) {
-            return NOT_CACHEABLE;
-        }
-        final long a = word(raw, offset, length);
-        final long b = length > 8 ? word(raw, offset + 8, length - 8) : 0;
-        final long c = length > 16 ? word(raw, offset + 16, length - 16) : 0;
-        final long d = length > 24 ? word(raw, offset + 24, length - 24) : 0;
-        w0 = a;
-        w1 = b;
-        w2 = c;
-        w3 = d;
-        long h = (a + length) * 0x9E3779B97F4A7C15L;
-        h = (h ^ b) * 0xC2B2AE3D27D4EB4FL;
-        h = (h ^ c ^ (d << 1)) * 0x9E3779B97F4A7C15L;
-        final int mask = KEY_SLOTS - 1;
-        for (int s = (int) (h >>> 40) & mask; ; s = (s + 1) & mask) {
-            final int l = cacheLength[s];
-            if (l == 0) {
-                return -1 - s;
-            }
-            final int w = s * KEY_WORDS;
-            if (l == length && cacheWords[w] == a && cacheWords[w + 1] == b && cacheWords[w + 2] == c
-                && cacheWords[w + 3] == d) {
-                return s;
-            }
-        }
-    }
-
-    /**
-     * Cache miss: derives the key's storage id, kind and flags as the general path does and caches them when
-     * possible. Returns the slot, or {@code NOT_CACHEABLE} (the caller then takes the general path).
-     */
-    private int resolveKey(final byte[] raw, final int offset, final int length, final int miss) {
-        if (miss == NOT_CACHEABLE || cached >= KEY_CACHE_LIMIT) {
-            return NOT_CACHEABLE;
-        }
+    private long resolveKey(final byte[] raw, final int offset, final int length) {
         final int keyId = Fields.intern(raw, offset, length);
         if (keyId < 0) {
-            return NOT_CACHEABLE;
+            return ShortKeyCache.MISSING;
         }
         final int kind = KIND[keyId];
         final int storeId;
@@ -560,35 +536,11 @@ public final class CefDecoder {
             storeId = TARGET[keyId] >= 0 ? TARGET[keyId] : keyId;
         }
         if (storeId < 0) {
-            return NOT_CACHEABLE;
+            return ShortKeyCache.MISSING;
         }
-        final int s = -1 - miss;
-        final int w = s * KEY_WORDS;
-        cacheWords[w] = w0;
-        cacheWords[w + 1] = w1;
-        cacheWords[w + 2] = w2;
-        cacheWords[w + 3] = w3;
-        cacheLength[s] = length;
-        cacheStoreId[s] = storeId;
-        cacheKind[s] = (byte) kind;
-        cacheFlags[s] = keyFlags(raw, offset, length);
-        cached++;
-        return s;
-    }
-
-    /** Up to 8 bytes at {@code offset} (fewer when {@code remaining < 8}) as a little-endian word, zero-padded. */
-    private static long word(final byte[] raw, final int offset, final int remaining) {
-        if (remaining >= Long.BYTES) {
-            return (long) LONGS.get(raw, offset);
-        }
-        if (offset + Long.BYTES <= raw.length) {
-            return (long) LONGS.get(raw, offset) & (-1L >>> ((Long.BYTES - remaining) * Byte.SIZE));
-        }
-        long v = 0;
-        for (int i = remaining - 1; i >= 0; i--) {
-            v = (v << Byte.SIZE) | (raw[offset + i] & 0xFF);
-        }
-        return v;
+        final long info = (long) keyFlags(raw, offset, length) << 40 | (long) kind << 32 | storeId;
+        keys.put(info);
+        return info;
     }
 
     // --- SWAR scanning (8 bytes at a time) ------------------------------------------------------------------
@@ -597,6 +549,7 @@ public final class CefDecoder {
         ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long LOW_BITS = 0x7F7F7F7F7F7F7F7FL;
     private static final long SPACES = ONES * ' ';
     private static final long BACKSLASHES = ONES * '\\';
     private static final long PIPES = ONES * '|';
@@ -609,6 +562,12 @@ public final class CefDecoder {
     private static long matches(final long w, final long pattern) {
         final long x = w ^ pattern;
         return (x - ONES) & ~x & HIGH_BITS;
+    }
+
+    /** 0x80 in exactly the bytes of {@code w} equal to the byte repeated in {@code pattern} (no false positives). */
+    private static long exactMatches(final long w, final long pattern) {
+        final long x = w ^ pattern;
+        return ~(((x & LOW_BITS) + LOW_BITS) | x | LOW_BITS);
     }
 
     /** Index of the first byte in {@code [from, end)} equal to either pattern's byte, or {@code end}. */
@@ -753,9 +712,18 @@ public final class CefDecoder {
                     raw, baseOffset, baseOffset + baseLength)) {
                     continue;
                 }
-                // The label text is a field name: copied out of the arena first (adding a field may grow it).
                 final byte[] arena = event.arena();
                 final int labelOffset = event.valueOffset(labelEntry);
+                final int valueEntry = pairEntry[k];
+                long id = labels.find(arena, labelOffset, labelLength);
+                if (id == ShortKeyCache.MISSING) {
+                    id = labelId(arena, labelOffset, labelLength);
+                }
+                if (id != ShortKeyCache.MISSING) {
+                    event.addField((int) id, arena, event.valueOffset(valueEntry), event.valueLength(valueEntry));
+                    continue;
+                }
+                // The label text is a field name: copied out of the arena first (adding a field may grow it).
                 int n = 0;
                 if (isReserved(arena, labelOffset, labelLength)) {
                     System.arraycopy(EXTENSIONS_PREFIX, 0, nameScratch, 0, EXTENSIONS_PREFIX.length);
@@ -763,11 +731,30 @@ public final class CefDecoder {
                 }
                 System.arraycopy(arena, labelOffset, nameScratch, n, labelLength);
                 n += labelLength;
-                final int valueEntry = pairEntry[k];
                 event.addNamedField(nameScratch, 0, n, arena, event.valueOffset(valueEntry),
                     event.valueLength(valueEntry));
             }
         }
+    }
+
+    /**
+     * Label cache miss: the field id of a label text ({@code cef.extensions.<label>} in a reserved namespace), cached
+     * when there is room; {@link ShortKeyCache#MISSING} when the dictionary is full (the name is then kept inline).
+     */
+    private long labelId(final byte[] arena, final int labelOffset, final int labelLength) {
+        int n = 0;
+        if (isReserved(arena, labelOffset, labelLength)) {
+            System.arraycopy(EXTENSIONS_PREFIX, 0, nameScratch, 0, EXTENSIONS_PREFIX.length);
+            n = EXTENSIONS_PREFIX.length;
+        }
+        System.arraycopy(arena, labelOffset, nameScratch, n, labelLength);
+        n += labelLength;
+        final int id = Fields.intern(nameScratch, 0, n);
+        if (id < 0) {
+            return ShortKeyCache.MISSING;
+        }
+        labels.put(id);
+        return id;
     }
 
     private void setTime(final TelemetryEvent event, final int rt, final int start, final int end, final int dtz) {
