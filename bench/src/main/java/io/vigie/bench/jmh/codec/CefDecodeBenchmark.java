@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code corpus}: the 160 lines of {@code cef/parser-test-lines.valid.cef} (217 B avg; bare, behind RFC 3164 /
  *       5424 headers, or behind an epoch prefix), {@code format: auto} as in the end-to-end TCP CEF figure.</li>
  *   <li>{@code corpusForced}: the same lines on a {@code format: cef} listener (prefixes skipped to {@code CEF:}).</li>
+ *   <li>{@code corpusBare}: the same lines from their {@code CEF:} on (the CEF decoder alone, no syslog header).</li>
  *   <li>{@code firewall}: one bare PAN-OS style traffic line with 17 extension pairs.</li>
  * </ul>
  * The corpus is read at setup from the {@code vigie.corpus} system property, else {@code /work/shared/corpus}.
@@ -51,7 +52,7 @@ public class CefDecodeBenchmark {
         + "deviceInboundInterface=ethernet1/2 deviceOutboundInterface=ethernet1/1 in=1532 out=8812 cat=end "
         + "app=ssl cnt=1";
 
-    @Param({"corpus", "corpusForced", "firewall"})
+    @Param({"corpus", "corpusForced", "corpusBare", "firewall"})
     public String lines;
 
     private byte[][] frames;
@@ -61,7 +62,8 @@ public class CefDecodeBenchmark {
 
     @Setup
     public void setUp() {
-        frames = "firewall".equals(lines) ? new byte[][] {FIREWALL.getBytes(StandardCharsets.UTF_8)} : corpus();
+        frames = "firewall".equals(lines) ? new byte[][] {FIREWALL.getBytes(StandardCharsets.UTF_8)}
+            : corpus("corpusBare".equals(lines));
         decoder = new AutoDetectDecoder("corpusForced".equals(lines) ? EventFormat.CEF : EventFormat.AUTO,
             new DecoderSettings(), new MessageDecoders());
         // Every frame must decode: a reject would measure the error path instead.
@@ -76,14 +78,15 @@ public class CefDecodeBenchmark {
         }
     }
 
-    private static byte[][] corpus() {
+    private static byte[][] corpus(final boolean bare) {
         final String dir = System.getProperty("vigie.corpus", "/work/shared/corpus");
         try {
             final List<String> text = Files.readAllLines(Path.of(dir, "cef", "parser-test-lines.valid.cef"),
                 StandardCharsets.UTF_8);
             final byte[][] out = new byte[text.size()][];
             for (int i = 0; i < out.length; i++) {
-                out[i] = text.get(i).getBytes(StandardCharsets.UTF_8);
+                final String line = text.get(i);
+                out[i] = (bare ? line.substring(line.indexOf("CEF:")) : line).getBytes(StandardCharsets.UTF_8);
             }
             return out;
         } catch (final IOException e) {
