@@ -240,10 +240,17 @@ public final class CefDecoder {
         long high = 0;
         long lf = 0;
         int i = offset;
-        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+        for (; i + 2 * Long.BYTES <= end; i += 2 * Long.BYTES) {
+            final long w = (long) LONGS.get(raw, i);
+            final long v = (long) LONGS.get(raw, i + Long.BYTES);
+            high |= w | v;
+            lf |= matches(w, LFS) | matches(v, LFS);
+        }
+        if (i + Long.BYTES <= end) {
             final long w = (long) LONGS.get(raw, i);
             high |= w;
             lf |= matches(w, LFS);
+            i += Long.BYTES;
         }
         for (; i < end; i++) {
             high |= raw[i];
@@ -408,8 +415,10 @@ public final class CefDecoder {
                     while (j < end && raw[j] == ' ') {
                         j++;
                     }
+                    // A key-shaped run longer than MAX_KEY_BYTES is value text: stop one byte past the cap.
+                    final int limit = Math.min(end, j + MAX_KEY_BYTES + 1);
                     int kk = j;
-                    while (kk < end && isKeyChar(raw[kk]) && kk - j <= MAX_KEY_BYTES) {
+                    while (kk < limit && isKeyChar(raw[kk])) {
                         kk++;
                     }
                     if (kk > j && kk < end && raw[kk] == '=' && kk - j <= MAX_KEY_BYTES) {
@@ -708,8 +717,7 @@ public final class CefDecoder {
             final int baseOffset = pairKeyOffset[l];
             for (int k = 0; k < pairs; k++) {
                 if (pairFlags[k] != FLAG_NUMBERED || pairKeyLength[k] != baseLength
-                    || !java.util.Arrays.equals(raw, pairKeyOffset[k], pairKeyOffset[k] + baseLength,
-                    raw, baseOffset, baseOffset + baseLength)) {
+                    || !regionEquals(raw, pairKeyOffset[k], baseOffset, baseLength)) {
                     continue;
                 }
                 final byte[] arena = event.arena();
@@ -860,6 +868,16 @@ public final class CefDecoder {
 
     private static boolean isDigit(final byte b) {
         return b >= '0' && b <= '9';
+    }
+
+    /** Keys are short: a plain loop beats the intrinsic's call and setup. */
+    private static boolean regionEquals(final byte[] b, final int x, final int y, final int length) {
+        for (int i = 0; i < length; i++) {
+            if (b[x + i] != b[y + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean endsWithLabel(final byte[] raw, final int offset, final int length) {

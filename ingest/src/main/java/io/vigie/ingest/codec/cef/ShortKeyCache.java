@@ -63,9 +63,9 @@ final class ShortKeyCache {
         final long b = length > 8 ? word(src, offset + 8, length - 8) : 0;
         final long c = length > 16 ? word(src, offset + 16, length - 16) : 0;
         final long d = length > 24 ? word(src, offset + 24, length - 24) : 0;
-        long h = (a + length) * 0x9E3779B97F4A7C15L;
-        h = (h ^ b) * 0xC2B2AE3D27D4EB4FL;
-        h = (h ^ c ^ Long.rotateLeft(d, 29)) * 0x9E3779B97F4A7C15L;
+        // Independent products (no multiply chain); the top bits pick the slot.
+        final long h = (a + length) * 0x9E3779B97F4A7C15L ^ b * 0xC2B2AE3D27D4EB4FL
+            ^ (c ^ Long.rotateLeft(d, 29)) * 0x165667B19E3779F9L;
         final long[] t = table;
         for (int s = (int) (h >>> 40) & mask; ; s = (s + 1) & mask) {
             final int i = s * STRIDE;
@@ -106,7 +106,7 @@ final class ShortKeyCache {
     }
 
     /** Up to 8 bytes at {@code offset} (fewer when {@code remaining < 8}) as a little-endian word, zero-padded. */
-    private static long word(final byte[] src, final int offset, final int remaining) {
+    static long word(final byte[] src, final int offset, final int remaining) {
         if (remaining >= Long.BYTES) {
             return (long) LONGS.get(src, offset);
         }
