@@ -363,7 +363,10 @@ public final class CefDecoder {
         while (p < end && raw[p] == ' ') {
             p++;
         }
-        int k = keyEnd(raw, p, end);
+        int k = p;
+        while (k < end && isKeyChar(raw[k])) {
+            k++;
+        }
         if (p < end && (k == p || k >= end || raw[k] != '=' || k - p > MAX_KEY_BYTES)) {
             return RejectReason.CEF_BAD_EXTENSION.ordinal();
         }
@@ -413,7 +416,11 @@ public final class CefDecoder {
                         j++;
                     }
                     // A key-shaped run longer than MAX_KEY_BYTES is value text: stop one byte past the cap.
-                    final int kk = keyEnd(raw, j, Math.min(end, j + MAX_KEY_BYTES + 1));
+                    final int limit = Math.min(end, j + MAX_KEY_BYTES + 1);
+                    int kk = j;
+                    while (kk < limit && isKeyChar(raw[kk])) {
+                        kk++;
+                    }
                     if (kk > j && kk < end && raw[kk] == '=' && kk - j <= MAX_KEY_BYTES) {
                         valueEnd = i;
                         next = j;
@@ -570,49 +577,6 @@ public final class CefDecoder {
     private static long exactMatches(final long w, final long pattern) {
         final long x = w ^ pattern;
         return ~(((x & LOW_BITS) + LOW_BITS) | x | LOW_BITS);
-    }
-
-    /** Index of the first byte in {@code [from, limit)} that is not a key byte (see {@link #isKeyChar}), or limit. */
-    private static int keyEnd(final byte[] raw, final int from, final int limit) {
-        int i = from;
-        while (i < limit) {
-            if (i + Long.BYTES > raw.length) {
-                while (i < limit && isKeyChar(raw[i])) {
-                    i++;
-                }
-                return i;
-            }
-            long stop = ~keyBytes((long) LONGS.get(raw, i)) & HIGH_BITS;
-            final int remaining = limit - i;
-            if (remaining < Long.BYTES) {
-                stop |= HIGH_BITS << (remaining * Byte.SIZE); // bytes past the limit end the key
-            }
-            if (stop != 0) {
-                return i + (Long.numberOfTrailingZeros(stop) >>> 3);
-            }
-            i += Long.BYTES;
-        }
-        return limit;
-    }
-
-    /**
-     * 0x80 in exactly the bytes of {@code w} that are key bytes: ASCII letters and digits, {@code _ . [ ] ,}.
-     * Range tests on the low 7 bits cannot carry across bytes; non-ASCII bytes are masked out last.
-     */
-    static long keyBytes(final long w) {
-        final long low = w & LOW_BITS;
-        final long letters = inRange((w | ONES * 0x20) & LOW_BITS, 'a', 'z');
-        final long digits = inRange(low, '0', '9');
-        final long brackets = inRange(low, '[', '_') & ~exactMatches(w, ONES * '\\') & ~exactMatches(w, ONES * '^');
-        final long punctuation = inRange(low, ',', '.') & ~exactMatches(w, ONES * '-');
-        return (letters | digits | brackets | punctuation) & ~w & HIGH_BITS;
-    }
-
-    /** 0x80 in the bytes of {@code low} (each at most 0x7F) within {@code [lo, hi]}. */
-    private static long inRange(final long low, final int lo, final int hi) {
-        final long atLeast = low + ONES * (0x80 - lo);
-        final long above = low + ONES * (0x7F - hi);
-        return atLeast & ~above & HIGH_BITS;
     }
 
     /** Index of the first byte in {@code [from, end)} equal to either pattern's byte, or {@code end}. */
@@ -898,7 +862,7 @@ public final class CefDecoder {
         }
     }
 
-    static boolean isKeyChar(final byte b) {
+    private static boolean isKeyChar(final byte b) {
         return KEY_CHARS[b & 0xFF];
     }
 

@@ -45,9 +45,6 @@ class CefEquivalenceTest {
         " \u00e9t\u00e9=caf\u00e9", "caf\u00e9", "\n", "\r", "\t", " _=1", " 9=x", "CEF:", "CEF:0|",
         " " + "k".repeat(129) + "=long", " " + "k".repeat(128) + "=edge", "x".repeat(300), " csLabel=z",
         " cs1Label=", " cs1Label=" + "y".repeat(129), " flexString1=f", " flexString1Label=Flex",
-        // Bytes at the edges of the key-byte ranges.
-        " a^b=1", " a-b=1", " a[0],b_c.d=1", " a/b=1", " a:b=1", " a@b=1", " A`b=1", " a{b=1", " a+b=1",
-        " Z\\z=1", " _=_", " ab\u00ffc=1", " abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789=1",
     };
 
     private final ObjectMapper json = new ObjectMapper();
@@ -111,26 +108,6 @@ class CefEquivalenceTest {
             final byte[] b = line.getBytes(StandardCharsets.UTF_8);
             compare(p, b, false, got, want);
             compare(p, b, true, got, want);
-        }
-    }
-
-    @Test
-    void shouldClassifyKeyBytesEightAtATimeExactlyAsOneAtATime() {
-        final SplittableRandom random = new SplittableRandom(7);
-        for (int b = 0; b < 256; b++) {
-            for (int position = 0; position < Long.BYTES; position++) {
-                for (int round = 0; round < 16; round++) {
-                    long w = random.nextLong();
-                    w = (w & ~(0xFFL << (position * 8))) | ((long) b << (position * 8));
-                    final long mask = CefDecoder.keyBytes(w);
-                    for (int i = 0; i < Long.BYTES; i++) {
-                        final byte c = (byte) (w >>> (i * 8));
-                        assertEquals(CefDecoder.isKeyChar(c), (mask >>> (i * 8) & 0xFF) == 0x80,
-                            "byte " + (c & 0xFF) + " in " + Long.toHexString(w));
-                        assertEquals(0, mask >>> (i * 8) & 0x7F);
-                    }
-                }
-            }
         }
     }
 
