@@ -45,6 +45,9 @@ class CefEquivalenceTest {
         " \u00e9t\u00e9=caf\u00e9", "caf\u00e9", "\n", "\r", "\t", " _=1", " 9=x", "CEF:", "CEF:0|",
         " " + "k".repeat(129) + "=long", " " + "k".repeat(128) + "=edge", "x".repeat(300), " csLabel=z",
         " cs1Label=", " cs1Label=" + "y".repeat(129), " flexString1=f", " flexString1Label=Flex",
+        // Bytes at the edges of the key-byte ranges.
+        " a^b=1", " a-b=1", " a[0],b_c.d=1", " a/b=1", " a:b=1", " a@b=1", " A`b=1", " a{b=1", " a+b=1",
+        " Z\\z=1", " _=_", " ab\u00ffc=1", " abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789=1",
     };
 
     private final ObjectMapper json = new ObjectMapper();
