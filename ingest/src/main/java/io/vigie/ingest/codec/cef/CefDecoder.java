@@ -51,6 +51,11 @@ import java.time.ZoneOffset;
  * mode rejects them as {@code CEF_BAD_ESCAPE}). Rejects: {@code BAD_UTF8}, {@code BAD_CHARACTER} (raw LF inside),
  * {@code CEF_BAD_HEADER} (fewer than 7 header fields, bad version), {@code CEF_BAD_EXTENSION} (keyless extension),
  * {@code TOO_MANY_FIELDS} (more than the pair cap).
+ *
+ * <p>Speed (about 2.5 times the byte-at-a-time version, {@code CefDecodeBenchmark}): ASCII/LF check, header
+ * delimiters and value ends are found 8 bytes at a time; each key is scanned once (the look-ahead that ends a value
+ * keeps the next key); keys and custom labels resolve through small per-decoder caches ({@link ShortKeyCache});
+ * values and header fields without a backslash are copied once, without unescaping.
  */
 public final class CefDecoder {
     /** Default cap on extension pairs per frame. */
@@ -443,51 +448,41 @@ public final class CefDecoder {
             if (info == ShortKeyCache.MISSING) {
                 info = resolveKey(raw, keyOffset, keyLength);
             }
-            final int entry;
+            final int kind;
+            final int id;
             final byte flags;
             if (info != ShortKeyCache.MISSING) {
-                final int kind = (int) (info >>> 32) & 0xFF;
-                final int id = (int) info;
+                kind = (int) (info >>> 32) & 0xFF;
+                id = (int) info;
                 flags = (byte) (info >>> 40);
-                if (kind == 0 || kind >= RT) {
-                    entry = addValue(event, raw, id, keyOffset, keyLength, valueStart, valueEnd, backslash);
-                    if (kind == RT && rt < 0) {
-                        rt = entry;
-                    } else if (kind == START && startTime < 0) {
-                        startTime = entry;
-                    } else if (kind == END && endTime < 0) {
-                        endTime = entry;
-                    } else if (kind == DTZ && dtz < 0) {
-                        dtz = entry;
-                    }
+            } else {
+                // No field id for the key (full dictionary) or for its cef.extensions. name: the general path
+                // (id -1 keeps the name inline).
+                final int keyId = Fields.intern(raw, keyOffset, keyLength);
+                kind = keyId >= 0 ? KIND[keyId] : 0;
+                flags = keyFlags(raw, keyOffset, keyLength);
+                if (kind != 0 && kind < RT) {
+                    id = TARGET[keyId] >= 0 ? TARGET[keyId] : keyId;
                 } else {
-                    entry = addMapped(event, raw, kind, id, valueStart, valueEnd, backslash);
-                    hasMessage |= kind == MSG;
+                    id = keyId >= 0 && isReserved(raw, keyOffset, keyLength) ? prefixed(raw, keyOffset, keyLength)
+                        : keyId;
+                }
+            }
+            final int entry;
+            if (kind == 0 || kind >= RT) {
+                entry = addValue(event, raw, id, keyOffset, keyLength, valueStart, valueEnd, backslash);
+                if (kind == RT && rt < 0) {
+                    rt = entry;
+                } else if (kind == START && startTime < 0) {
+                    startTime = entry;
+                } else if (kind == END && endTime < 0) {
+                    endTime = entry;
+                } else if (kind == DTZ && dtz < 0) {
+                    dtz = entry;
                 }
             } else {
-                // No field id for the key (full dictionary) or its cef.extensions. name: the general path.
-                final int keyId = Fields.intern(raw, keyOffset, keyLength);
-                final int kind = keyId >= 0 ? KIND[keyId] : 0;
-                flags = keyFlags(raw, keyOffset, keyLength);
-                if (kind == 0 || kind >= RT) {
-                    final int id = keyId >= 0 && isReserved(raw, keyOffset, keyLength)
-                        ? prefixed(raw, keyOffset, keyLength) : keyId;
-                    entry = addValue(event, raw, id, keyOffset, keyLength, valueStart, valueEnd, backslash);
-                    if (kind == RT && rt < 0) {
-                        rt = entry;
-                    } else if (kind == START && startTime < 0) {
-                        startTime = entry;
-                    } else if (kind == END && endTime < 0) {
-                        endTime = entry;
-                    } else if (kind == DTZ && dtz < 0) {
-                        dtz = entry;
-                    }
-                } else {
-                    final int target = TARGET[keyId];
-                    entry = addMapped(event, raw, kind, target >= 0 ? target : keyId, valueStart, valueEnd,
-                        backslash);
-                    hasMessage |= kind == MSG;
-                }
+                entry = addMapped(event, raw, kind, id, valueStart, valueEnd, backslash);
+                hasMessage |= kind == MSG;
             }
             pairKeyOffset[pairs] = keyOffset;
             pairKeyLength[pairs] = keyLength;
