@@ -516,8 +516,10 @@ public final class CefDecoder {
     // replaces Fields.intern (FNV over the bytes, array compare), KIND/TARGET and the reserved-prefix scan.
     // Custom-field label texts likewise map to their field id.
 
-    private static final int KEY_SLOTS = 1024;
-    private static final int LABEL_SLOTS = 256;
+    // One decoder per TCP connection: 256 + 64 slots of 40 bytes (12.5 KiB) hold 192 keys and 48 labels, more than
+    // a device uses (a multi-vendor relay beyond that takes the general path for the rest).
+    private static final int KEY_SLOTS = 256;
+    private static final int LABEL_SLOTS = 64;
 
     private final ShortKeyCache keys = new ShortKeyCache(KEY_SLOTS);
     private final ShortKeyCache labels = new ShortKeyCache(LABEL_SLOTS);

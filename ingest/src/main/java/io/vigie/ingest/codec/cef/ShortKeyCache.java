@@ -8,8 +8,8 @@ import java.nio.ByteOrder;
  * Open-addressing map from short byte strings (1 to {@link #MAX_KEY_BYTES} bytes) to a 56-bit value, for names that
  * repeat from frame to frame (CEF extension keys, custom-field labels). A key is read as four little-endian words,
  * zero past its end, so a lookup is a multiply-xor hash and up to four long compares: no hashing byte by byte, no
- * array compare, no allocation. Fills up to half its slots, then {@link #put} refuses (hostile unique keys cannot
- * grow it; the caller then takes its general path).
+ * array compare, no allocation. Fills up to three quarters of its slots, then {@link #put} refuses (hostile unique
+ * keys cannot grow it; the caller then takes its general path). 40 bytes per slot.
  *
  * <pre>
  *   slot (5 longs): | meta: value << 8 | key length | word 0 | word 1 | word 2 | word 3 |
@@ -40,14 +40,14 @@ final class ShortKeyCache {
     private int length;
     private int freeSlot = -1;
 
-    /** @param slots a power of two; at most half of them are filled */
+    /** @param slots a power of two; at most three quarters of them are filled */
     ShortKeyCache(final int slots) {
         if (Integer.bitCount(slots) != 1) {
             throw new IllegalArgumentException("slots must be a power of two: " + slots);
         }
         table = new long[slots * STRIDE];
         mask = slots - 1;
-        limit = slots / 2;
+        limit = slots / 4 * 3;
     }
 
     /**

@@ -80,6 +80,21 @@ class CefEquivalenceTest {
     }
 
     @Test
+    void shouldDecodeExactlyAsTheReferenceDecoderOnceTheKeyAndLabelCachesAreFull() throws IOException {
+        final Pair p = new Pair(new CefDecoder(), new CefReferenceDecoder());
+        final TelemetryEvent got = new TelemetryEvent();
+        final TelemetryEvent want = new TelemetryEvent();
+        for (int i = 0; i < 300; i++) {
+            final String line = "CEF:0|V|P|1|2|n|3|fill" + i + "=a cs" + i + "=b cs" + i + "Label=label" + i
+                + " event.fill" + i + "=c";
+            compare(p, line.getBytes(StandardCharsets.UTF_8), false, got, want);
+        }
+        for (final byte[] seed : seeds()) {
+            compare(p, seed, false, got, want);
+        }
+    }
+
+    @Test
     void shouldDecodeLongAndPathologicalLinesExactlyAsTheReferenceDecoder() {
         final Pair p = new Pair(new CefDecoder(), new CefReferenceDecoder());
         final TelemetryEvent got = new TelemetryEvent();
