@@ -52,7 +52,7 @@ import java.time.ZoneOffset;
  * {@code CEF_BAD_HEADER} (fewer than 7 header fields, bad version), {@code CEF_BAD_EXTENSION} (keyless extension),
  * {@code TOO_MANY_FIELDS} (more than the pair cap).
  *
- * <p>Speed (about 2.5 times the byte-at-a-time version, {@code CefDecodeBenchmark}): ASCII/LF check, header
+ * <p>Speed (2 to 2.5 times the byte-at-a-time version, {@code CefDecodeBenchmark}): ASCII/LF check, header
  * delimiters and value ends are found 8 bytes at a time; each key is scanned once (the look-ahead that ends a value
  * keeps the next key); keys and custom labels resolve through small per-decoder caches ({@link ShortKeyCache});
  * values and header fields without a backslash are copied once, without unescaping.
