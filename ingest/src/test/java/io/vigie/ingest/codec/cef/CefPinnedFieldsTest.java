@@ -20,6 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Pins the complete decoded field set (names, values, order), time and logsource of a few corpus lines (labels,
  * escapes, header escapes, ad.* keys, text severity, msg), as decoded before the CEF performance work.
+ * The expected values quote lines of {@code cef/parser-test-lines.valid.cef} (Apache-2.0 upstream vectors, see
+ * the corpus README).
  */
 @Timeout(30)
 class CefPinnedFieldsTest {
