@@ -6,6 +6,9 @@ import io.vigie.engine.ring.TelemetryEvent;
 import io.vigie.engine.status.RejectReason;
 import io.vigie.ingest.codec.json.Utf8;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -48,6 +51,11 @@ import java.time.ZoneOffset;
  * mode rejects them as {@code CEF_BAD_ESCAPE}). Rejects: {@code BAD_UTF8}, {@code BAD_CHARACTER} (raw LF inside),
  * {@code CEF_BAD_HEADER} (fewer than 7 header fields, bad version), {@code CEF_BAD_EXTENSION} (keyless extension),
  * {@code TOO_MANY_FIELDS} (more than the pair cap).
+ *
+ * <p>Speed (2 to 2.5 times the byte-at-a-time version, {@code CefDecodeBenchmark}): ASCII/LF check, header
+ * delimiters and value ends are found 8 bytes at a time; each key is scanned once (the look-ahead that ends a value
+ * keeps the next key); keys and custom labels resolve through small per-decoder caches ({@link ShortKeyCache});
+ * values and header fields without a backslash are copied once, without unescaping.
  */
 public final class CefDecoder {
     /** Default cap on extension pairs per frame. */
@@ -130,6 +138,7 @@ public final class CefDecoder {
     private byte[] scratch = new byte[256];
     private final byte[] nameScratch = new byte[EXTENSIONS_PREFIX.length + MAX_KEY_BYTES];
 
+    private static final int TOO_MANY_FIELDS = RejectReason.TOO_MANY_FIELDS.ordinal();
     private static final byte FLAG_LABEL = 1;
     private static final byte FLAG_NUMBERED = 2;
 
@@ -175,51 +184,42 @@ public final class CefDecoder {
         while (end > offset && (raw[end - 1] == '\n' || raw[end - 1] == '\r')) {
             end--;
         }
-        if (!Utf8.valid(raw, offset, end)) {
-            return RejectReason.BAD_UTF8.ordinal();
-        }
-        for (int i = offset; i < end; i++) {
-            if (raw[i] == '\n') {
-                return RejectReason.BAD_CHARACTER.ordinal();
-            }
+        final int bad = checkBytes(raw, offset, end);
+        if (bad != 0) {
+            return bad;
         }
         // RFC-less format: "CEF:" then the version, digits with an optional ".minor".
         if (end - offset < 5 || raw[offset] != 'C' || raw[offset + 1] != 'E' || raw[offset + 2] != 'F'
             || raw[offset + 3] != ':') {
             return RejectReason.CEF_BAD_HEADER.ordinal();
         }
-        int p = offset + 4;
-        final int versionEnd = headerFieldEnd(raw, p, end);
-        if (versionEnd >= end || !isVersion(raw, p, versionEnd)) {
+        final int[] ends = headerEnds;
+        scanHeader(raw, offset + 4, end);
+        final int versionEnd = ends[0];
+        if (versionEnd >= end || !isVersion(raw, offset + 4, versionEnd)) {
             return RejectReason.CEF_BAD_HEADER.ordinal();
         }
         // Header fields 1..5 must each end with '|'; the severity may end the frame (no extension).
-        final int[] ends = headerEnds;
-        ends[0] = versionEnd;
-        p = versionEnd + 1;
-        for (int f = 1; f <= 6; f++) {
-            final int e = headerFieldEnd(raw, p, end);
-            if (e >= end && f < 6) {
+        for (int f = 1; f < 6; f++) {
+            if (ends[f] >= end) {
                 return RejectReason.CEF_BAD_HEADER.ordinal();
             }
-            ends[f] = e;
-            p = e + 1;
         }
         event.addRawField(CEF_VERSION, offset + 4, versionEnd - offset - 4);
         int start = versionEnd + 1;
-        addHeaderField(event, raw, Fields.OBSERVER_VENDOR, start, ends[1]);
+        addHeaderField(event, raw, Fields.OBSERVER_VENDOR, start, ends[1], headerEscaped[1]);
         final int vendorStart = start;
         start = ends[1] + 1;
-        addHeaderField(event, raw, Fields.OBSERVER_PRODUCT, start, ends[2]);
+        addHeaderField(event, raw, Fields.OBSERVER_PRODUCT, start, ends[2], headerEscaped[2]);
         final int productStart = start;
         start = ends[2] + 1;
-        addHeaderField(event, raw, Fields.OBSERVER_VERSION, start, ends[3]);
+        addHeaderField(event, raw, Fields.OBSERVER_VERSION, start, ends[3], headerEscaped[3]);
         start = ends[3] + 1;
-        addHeaderField(event, raw, Fields.EVENT_CODE, start, ends[4]);
+        addHeaderField(event, raw, Fields.EVENT_CODE, start, ends[4], headerEscaped[4]);
         start = ends[4] + 1;
-        final int nameEntry = addHeaderField(event, raw, CEF_NAME, start, ends[5]);
+        final int nameEntry = addHeaderField(event, raw, CEF_NAME, start, ends[5], headerEscaped[5]);
         start = ends[5] + 1;
-        final int severityEntry = addHeaderField(event, raw, CEF_SEVERITY, start, ends[6]);
+        final int severityEntry = addHeaderField(event, raw, CEF_SEVERITY, start, ends[6], headerEscaped[6]);
         final long severity = severity(event.arena(), event.valueOffset(severityEntry),
             event.valueLength(severityEntry));
         if (severity >= 0) {
@@ -235,21 +235,96 @@ public final class CefDecoder {
     }
 
     private final int[] headerEnds = new int[7];
+    private final boolean[] headerEscaped = new boolean[7];
 
-    /** Index of the unescaped '|' ending a header field at {@code p}, or {@code end}. */
-    private static int headerFieldEnd(final byte[] raw, final int p, final int end) {
-        int i = p;
-        while (i < end) {
-            final byte b = raw[i];
-            if (b == '\\' && i + 1 < end && (raw[i + 1] == '|' || raw[i + 1] == '\\')) {
-                i += 2;
-            } else if (b == '|') {
-                return i;
+    /**
+     * ASCII frames (the common case) are checked 8 bytes at a time for non-ASCII bytes and raw LF; a frame with a
+     * non-ASCII byte takes the full UTF-8 check. Returns 0 or the reject reason (BAD_UTF8 before BAD_CHARACTER).
+     */
+    private static int checkBytes(final byte[] raw, final int offset, final int end) {
+        long high = 0;
+        long lf = 0;
+        int i = offset;
+        for (; i + 2 * Long.BYTES <= end; i += 2 * Long.BYTES) {
+            final long w = (long) LONGS.get(raw, i);
+            final long v = (long) LONGS.get(raw, i + Long.BYTES);
+            high |= w | v;
+            lf |= matches(w, LFS) | matches(v, LFS);
+        }
+        if (i + Long.BYTES <= end) {
+            final long w = (long) LONGS.get(raw, i);
+            high |= w;
+            lf |= matches(w, LFS);
+            i += Long.BYTES;
+        }
+        for (; i < end; i++) {
+            high |= raw[i];
+            lf |= raw[i] == '\n' ? 1 : 0;
+        }
+        if ((high & HIGH_BITS) != 0) {
+            if (!Utf8.valid(raw, offset, end)) {
+                return RejectReason.BAD_UTF8.ordinal();
+            }
+            for (int j = offset; j < end; j++) {
+                if (raw[j] == '\n') {
+                    return RejectReason.BAD_CHARACTER.ordinal();
+                }
+            }
+            return 0;
+        }
+        return lf != 0 ? RejectReason.BAD_CHARACTER.ordinal() : 0;
+    }
+
+    /**
+     * Finds the unescaped '|' ending each of the 7 header fields from {@code p} in one pass, 8 bytes at a time:
+     * {@code headerEnds[f]} (or {@code end} when absent) and whether the field holds a backslash
+     * ({@code headerEscaped[f]}: it may need unescaping). {@code \|} and {@code \\} are escapes; another backslash
+     * is data.
+     */
+    private void scanHeader(final byte[] raw, final int p, final int end) {
+        final int[] ends = headerEnds;
+        final boolean[] escaped = headerEscaped;
+        int f = 0;
+        boolean backslash = false;
+        int next = p;
+        for (int w = p; w < end && f < 7; w += Long.BYTES) {
+            long m;
+            if (w + Long.BYTES <= end) {
+                final long word = (long) LONGS.get(raw, w);
+                m = exactMatches(word, PIPES) | exactMatches(word, BACKSLASHES);
             } else {
-                i++;
+                m = 0;
+                for (int i = w; i < end; i++) {
+                    if (raw[i] == '|' || raw[i] == '\\') {
+                        m |= 0x80L << ((i - w) * Byte.SIZE);
+                    }
+                }
+            }
+            while (m != 0) {
+                final int i = w + (Long.numberOfTrailingZeros(m) >>> 3);
+                m &= m - 1;
+                if (i < next) {
+                    continue; // the byte after an escaping backslash
+                }
+                if (raw[i] == '|') {
+                    ends[f] = i;
+                    escaped[f] = backslash;
+                    backslash = false;
+                    next = i + 1;
+                    if (++f == 7) {
+                        return;
+                    }
+                } else {
+                    backslash = true;
+                    next = i + 1 < end && (raw[i + 1] == '|' || raw[i + 1] == '\\') ? i + 2 : i + 1;
+                }
             }
         }
-        return end;
+        for (; f < 7; f++) {
+            ends[f] = end;
+            escaped[f] = backslash;
+            backslash = false;
+        }
     }
 
     private static boolean isVersion(final byte[] raw, final int p, final int end) {
@@ -270,7 +345,10 @@ public final class CefDecoder {
 
     /** Adds a header field, unescaping {@code \|} and {@code \\} (other backslashes are data). */
     private static int addHeaderField(final TelemetryEvent event, final byte[] raw, final int id, final int start,
-                                      final int end) {
+                                      final int end, final boolean backslash) {
+        if (!backslash) {
+            return event.addRawField(id, start, end - start);
+        }
         event.beginField(id);
         int run = start;
         for (int i = start; i < end; i++) {
@@ -290,29 +368,37 @@ public final class CefDecoder {
         while (p < end && raw[p] == ' ') {
             p++;
         }
+        int k = p;
+        while (k < end && isKeyChar(raw[k])) {
+            k++;
+        }
+        if (p < end && (k == p || k >= end || raw[k] != '=' || k - p > MAX_KEY_BYTES)) {
+            return RejectReason.CEF_BAD_EXTENSION.ordinal();
+        }
         int pairs = 0;
         boolean hasMessage = false;
         int rt = -1;
         int startTime = -1;
         int endTime = -1;
         int dtz = -1;
+        // One pass: each value runs to the last space before the next "key=" token; that token's key end is kept,
+        // so each key is scanned once. Invariant at the loop head: [p, k) is a key and raw[k] == '='.
         while (p < end) {
-            int k = p;
-            while (k < end && isKeyChar(raw[k])) {
-                k++;
-            }
-            if (k == p || k >= end || raw[k] != '=' || k - p > MAX_KEY_BYTES) {
-                return RejectReason.CEF_BAD_EXTENSION.ordinal();
-            }
             final int keyOffset = p;
             final int keyLength = k - p;
             int valueStart = k + 1;
             int valueEnd = end;
             int next = end;
+            int nextKeyEnd = end;
+            boolean backslash = false;
             int i = valueStart;
-            while (i < end) {
-                final byte b = raw[i];
-                if (b == '\\') {
+            while (true) {
+                i = indexOfEither(raw, i, end, SPACES, BACKSLASHES);
+                if (i >= end) {
+                    break;
+                }
+                if (raw[i] == '\\') {
+                    backslash = true;
                     if (i + 1 >= end) {
                         if (strict) {
                             return RejectReason.CEF_BAD_ESCAPE.ordinal();
@@ -329,23 +415,24 @@ public final class CefDecoder {
                         }
                         i += 2;
                     }
-                } else if (b == ' ') {
+                } else {
                     int j = i + 1;
                     while (j < end && raw[j] == ' ') {
                         j++;
                     }
+                    // A key-shaped run longer than MAX_KEY_BYTES is value text: stop one byte past the cap.
+                    final int limit = Math.min(end, j + MAX_KEY_BYTES + 1);
                     int kk = j;
-                    while (kk < end && isKeyChar(raw[kk]) && kk - j <= MAX_KEY_BYTES) {
+                    while (kk < limit && isKeyChar(raw[kk])) {
                         kk++;
                     }
                     if (kk > j && kk < end && raw[kk] == '=' && kk - j <= MAX_KEY_BYTES) {
                         valueEnd = i;
                         next = j;
+                        nextKeyEnd = kk;
                         break;
                     }
                     i = kk > j ? kk : j;
-                } else {
-                    i++;
                 }
             }
             while (valueStart < valueEnd && raw[valueStart] == ' ') {
@@ -355,15 +442,35 @@ public final class CefDecoder {
                 valueEnd--;
             }
             if (pairs == maxPairs) {
-                return RejectReason.TOO_MANY_FIELDS.ordinal();
+                return TOO_MANY_FIELDS;
             }
-            final int keyId = Fields.intern(raw, keyOffset, keyLength);
-            final int kind = keyId >= 0 ? KIND[keyId] : 0;
+            long info = keys.find(raw, keyOffset, keyLength);
+            if (info == ShortKeyCache.MISSING) {
+                info = resolveKey(raw, keyOffset, keyLength);
+            }
+            final int kind;
+            final int id;
+            final byte flags;
+            if (info != ShortKeyCache.MISSING) {
+                kind = (int) (info >>> 32) & 0xFF;
+                id = (int) info;
+                flags = (byte) (info >>> 40);
+            } else {
+                // No field id for the key (full dictionary) or for its cef.extensions. name: the general path
+                // (id -1 keeps the name inline).
+                final int keyId = Fields.intern(raw, keyOffset, keyLength);
+                kind = keyId >= 0 ? KIND[keyId] : 0;
+                flags = keyFlags(raw, keyOffset, keyLength);
+                if (kind != 0 && kind < RT) {
+                    id = TARGET[keyId] >= 0 ? TARGET[keyId] : keyId;
+                } else {
+                    id = keyId >= 0 && isReserved(raw, keyOffset, keyLength) ? prefixed(raw, keyOffset, keyLength)
+                        : keyId;
+                }
+            }
             final int entry;
             if (kind == 0 || kind >= RT) {
-                final int id = keyId >= 0 && isReserved(raw, keyOffset, keyLength)
-                    ? prefixed(raw, keyOffset, keyLength) : keyId;
-                entry = addValue(event, raw, id, keyOffset, keyLength, valueStart, valueEnd);
+                entry = addValue(event, raw, id, keyOffset, keyLength, valueStart, valueEnd, backslash);
                 if (kind == RT && rt < 0) {
                     rt = entry;
                 } else if (kind == START && startTime < 0) {
@@ -374,22 +481,16 @@ public final class CefDecoder {
                     dtz = entry;
                 }
             } else {
-                entry = addMapped(event, raw, kind, TARGET[keyId], keyId, valueStart, valueEnd);
+                entry = addMapped(event, raw, kind, id, valueStart, valueEnd, backslash);
                 hasMessage |= kind == MSG;
             }
             pairKeyOffset[pairs] = keyOffset;
             pairKeyLength[pairs] = keyLength;
             pairEntry[pairs] = entry;
-            byte flags = 0;
-            if (keyLength > LABEL.length && endsWithLabel(raw, keyOffset, keyLength)
-                && isDigit(raw[keyOffset + keyLength - LABEL.length - 1])) {
-                flags = FLAG_LABEL;
-            } else if (isDigit(raw[keyOffset + keyLength - 1])) {
-                flags = FLAG_NUMBERED;
-            }
             pairFlags[pairs] = flags;
             pairs++;
             p = next;
+            k = nextKeyEnd;
         }
         applyLabels(event, raw, pairs);
         if (!hasMessage) {
@@ -399,14 +500,114 @@ public final class CefDecoder {
         return 0;
     }
 
+    /** {@link #FLAG_LABEL} for {@code <key ending in a digit>Label}, {@link #FLAG_NUMBERED} for a key ending in one. */
+    private static byte keyFlags(final byte[] raw, final int keyOffset, final int keyLength) {
+        if (keyLength > LABEL.length && endsWithLabel(raw, keyOffset, keyLength)
+            && isDigit(raw[keyOffset + keyLength - LABEL.length - 1])) {
+            return FLAG_LABEL;
+        }
+        return isDigit(raw[keyOffset + keyLength - 1]) ? FLAG_NUMBERED : 0;
+    }
+
+    // --- key and label caches -----------------------------------------------------------------------------
+    //
+    // Extension keys repeat from frame to frame (src, dst, spt, cs1Label...): each key seen is cached with all the
+    // decoder derives from it (storage id: ECS target, own id or cef.extensions.<key>; kind; label flags), which
+    // replaces Fields.intern (FNV over the bytes, array compare), KIND/TARGET and the reserved-prefix scan.
+    // Custom-field label texts likewise map to their field id.
+
+    // One decoder per TCP connection: 256 + 64 slots of 40 bytes (12.5 KiB) hold 192 keys and 48 labels, more than
+    // a device uses (a multi-vendor relay beyond that takes the general path for the rest).
+    private static final int KEY_SLOTS = 256;
+    private static final int LABEL_SLOTS = 64;
+
+    private final ShortKeyCache keys = new ShortKeyCache(KEY_SLOTS);
+    private final ShortKeyCache labels = new ShortKeyCache(LABEL_SLOTS);
+
+    /**
+     * Cache miss: the key's storage id, kind and flags, computed as the general path does, packed as
+     * {@code flags << 40 | kind << 32 | id}, and cached when there is room; {@link ShortKeyCache#MISSING} when the
+     * key has no field id (full dictionary): the caller then takes the general path.
+     */
+    private long resolveKey(final byte[] raw, final int offset, final int length) {
+        final int keyId = Fields.intern(raw, offset, length);
+        if (keyId < 0) {
+            return ShortKeyCache.MISSING;
+        }
+        final int kind = KIND[keyId];
+        final int storeId;
+        if (kind == 0 || kind >= RT) {
+            storeId = isReserved(raw, offset, length) ? prefixed(raw, offset, length) : keyId;
+        } else {
+            storeId = TARGET[keyId] >= 0 ? TARGET[keyId] : keyId;
+        }
+        if (storeId < 0) {
+            return ShortKeyCache.MISSING;
+        }
+        final long info = (long) keyFlags(raw, offset, length) << 40 | (long) kind << 32 | storeId;
+        keys.put(info);
+        return info;
+    }
+
+    // --- SWAR scanning (8 bytes at a time) ------------------------------------------------------------------
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+        ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long LOW_BITS = 0x7F7F7F7F7F7F7F7FL;
+    private static final long SPACES = ONES * ' ';
+    private static final long BACKSLASHES = ONES * '\\';
+    private static final long PIPES = ONES * '|';
+    private static final long LFS = ONES * '\n';
+
+    /**
+     * Non-zero when a byte of {@code w} equals the byte repeated in {@code pattern}; the lowest set bit (0x80 of a
+     * byte) marks the first such byte in memory order (higher bytes may be false positives, never lower ones).
+     */
+    private static long matches(final long w, final long pattern) {
+        final long x = w ^ pattern;
+        return (x - ONES) & ~x & HIGH_BITS;
+    }
+
+    /** 0x80 in exactly the bytes of {@code w} equal to the byte repeated in {@code pattern} (no false positives). */
+    private static long exactMatches(final long w, final long pattern) {
+        final long x = w ^ pattern;
+        return ~(((x & LOW_BITS) + LOW_BITS) | x | LOW_BITS);
+    }
+
+    /** Index of the first byte in {@code [from, end)} equal to either pattern's byte, or {@code end}. */
+    private static int indexOfEither(final byte[] raw, final int from, final int end, final long a, final long b) {
+        int i = from;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            final long w = (long) LONGS.get(raw, i);
+            final long m = matches(w, a) | matches(w, b);
+            if (m != 0) {
+                return i + (Long.numberOfTrailingZeros(m) >>> 3);
+            }
+        }
+        final byte ba = (byte) a;
+        final byte bb = (byte) b;
+        for (; i < end; i++) {
+            final byte c = raw[i];
+            if (c == ba || c == bb) {
+                return i;
+            }
+        }
+        return end;
+    }
+
     private static boolean isExtensionEscape(final byte b) {
         return b == '\\' || b == '=' || b == 'n' || b == 'r';
     }
 
     /** Adds a value, unescaped, under {@code id} (or inline under the key when the dictionary is full). */
     private int addValue(final TelemetryEvent event, final byte[] raw, final int id, final int keyOffset,
-                         final int keyLength, final int start, final int end) {
+                         final int keyLength, final int start, final int end, final boolean backslash) {
         if (id >= 0) {
+            if (!backslash) {
+                return event.addRawField(id, start, end - start);
+            }
             event.beginField(id);
             int run = start;
             for (int i = start; i < end; i++) {
@@ -462,9 +663,9 @@ public final class CefDecoder {
         }
     }
 
-    private int addMapped(final TelemetryEvent event, final byte[] raw, final int kind, final int target,
-                          final int keyId, final int start, final int end) {
-        final int entry = addValue(event, raw, target >= 0 ? target : keyId, 0, 0, start, end);
+    private int addMapped(final TelemetryEvent event, final byte[] raw, final int kind, final int id,
+                          final int start, final int end, final boolean backslash) {
+        final int entry = addValue(event, raw, id, 0, 0, start, end, backslash);
         final byte[] arena = event.arena();
         final int off = event.valueOffset(entry);
         final int len = event.valueLength(entry);
@@ -513,13 +714,21 @@ public final class CefDecoder {
             final int baseOffset = pairKeyOffset[l];
             for (int k = 0; k < pairs; k++) {
                 if (pairFlags[k] != FLAG_NUMBERED || pairKeyLength[k] != baseLength
-                    || !java.util.Arrays.equals(raw, pairKeyOffset[k], pairKeyOffset[k] + baseLength,
-                    raw, baseOffset, baseOffset + baseLength)) {
+                    || !regionEquals(raw, pairKeyOffset[k], baseOffset, baseLength)) {
+                    continue;
+                }
+                final byte[] arena = event.arena();
+                final int labelOffset = event.valueOffset(labelEntry);
+                final int valueEntry = pairEntry[k];
+                long id = labels.find(arena, labelOffset, labelLength);
+                if (id == ShortKeyCache.MISSING) {
+                    id = labelId(arena, labelOffset, labelLength);
+                }
+                if (id != ShortKeyCache.MISSING) {
+                    event.addField((int) id, arena, event.valueOffset(valueEntry), event.valueLength(valueEntry));
                     continue;
                 }
                 // The label text is a field name: copied out of the arena first (adding a field may grow it).
-                final byte[] arena = event.arena();
-                final int labelOffset = event.valueOffset(labelEntry);
                 int n = 0;
                 if (isReserved(arena, labelOffset, labelLength)) {
                     System.arraycopy(EXTENSIONS_PREFIX, 0, nameScratch, 0, EXTENSIONS_PREFIX.length);
@@ -527,11 +736,30 @@ public final class CefDecoder {
                 }
                 System.arraycopy(arena, labelOffset, nameScratch, n, labelLength);
                 n += labelLength;
-                final int valueEntry = pairEntry[k];
                 event.addNamedField(nameScratch, 0, n, arena, event.valueOffset(valueEntry),
                     event.valueLength(valueEntry));
             }
         }
+    }
+
+    /**
+     * Label cache miss: the field id of a label text ({@code cef.extensions.<label>} in a reserved namespace), cached
+     * when there is room; {@link ShortKeyCache#MISSING} when the dictionary is full (the name is then kept inline).
+     */
+    private long labelId(final byte[] arena, final int labelOffset, final int labelLength) {
+        int n = 0;
+        if (isReserved(arena, labelOffset, labelLength)) {
+            System.arraycopy(EXTENSIONS_PREFIX, 0, nameScratch, 0, EXTENSIONS_PREFIX.length);
+            n = EXTENSIONS_PREFIX.length;
+        }
+        System.arraycopy(arena, labelOffset, nameScratch, n, labelLength);
+        n += labelLength;
+        final int id = Fields.intern(nameScratch, 0, n);
+        if (id < 0) {
+            return ShortKeyCache.MISSING;
+        }
+        labels.put(id);
+        return id;
     }
 
     private void setTime(final TelemetryEvent event, final int rt, final int start, final int end, final int dtz) {
@@ -621,13 +849,32 @@ public final class CefDecoder {
         return true;
     }
 
+    /** Bytes of an extension key: ASCII letters, digits and {@code _ . [ ] ,} (the {@code ad.*} keys use the last). */
+    private static final boolean[] KEY_CHARS = new boolean[256];
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            KEY_CHARS[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+                || c == '.' || c == '[' || c == ']' || c == ',';
+        }
+    }
+
     private static boolean isKeyChar(final byte b) {
-        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_' || b == '.'
-            || b == '[' || b == ']' || b == ',';
+        return KEY_CHARS[b & 0xFF];
     }
 
     private static boolean isDigit(final byte b) {
         return b >= '0' && b <= '9';
+    }
+
+    /** Keys are short: a plain loop beats the intrinsic's call and setup. */
+    private static boolean regionEquals(final byte[] b, final int x, final int y, final int length) {
+        for (int i = 0; i < length; i++) {
+            if (b[x + i] != b[y + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean endsWithLabel(final byte[] raw, final int offset, final int length) {

@@ -58,15 +58,8 @@ final class CefLogsource {
         final boolean cacheable = length <= CACHE_KEY_BYTES;
         int slot = -1;
         if (cacheable) {
-            int h = 0x811c9dc5;
-            for (int i = vendorStart; i < vendorEnd; i++) {
-                h = (h ^ raw[i]) * 0x01000193;
-            }
-            h = (h ^ vendorLength) * 0x01000193;
-            for (int i = productStart; i < productEnd; i++) {
-                h = (h ^ raw[i]) * 0x01000193;
-            }
-            slot = (h ^ (h >>> 16)) & (CACHE_SLOTS - 1);
+            final long h = hash(raw, productStart, productEnd, hash(raw, vendorStart, vendorEnd, vendorLength));
+            slot = (int) (h >>> 40) & (CACHE_SLOTS - 1);
             final int base = slot * CACHE_KEY_BYTES;
             if (cacheLengths[slot] == length && cacheVendorLengths[slot] == vendorLength
                 && java.util.Arrays.equals(cacheKeys, base, base + vendorLength, raw, vendorStart, vendorEnd)
@@ -100,6 +93,15 @@ final class CefLogsource {
             cacheCategories[slot] = category;
         }
         apply(event, product, category);
+    }
+
+    /** Mixes {@code raw[start, end)} into {@code h} 8 bytes at a time (the slot hash; any fair mix would do). */
+    private static long hash(final byte[] raw, final int start, final int end, final long seed) {
+        long h = seed;
+        for (int i = start; i < end; i += Long.BYTES) {
+            h = (h ^ ShortKeyCache.word(raw, i, Math.min(Long.BYTES, end - i))) * 0x9E3779B97F4A7C15L;
+        }
+        return h ^ (h >>> 29);
     }
 
     private static void apply(final TelemetryEvent event, final int product, final int category) {
