@@ -122,7 +122,11 @@ public final class Engine implements AutoCloseable {
         this.alertAppender = new AlertAppender(config.dataDir.resolve("alerts"), config.syncPolicy);
 
         final EngineExceptionHandler exceptions = new EngineExceptionHandler(counters);
-        this.ring = RingBuffer.createMultiProducer(TelemetryEvent::new, config.ringSize, waitStrategy(config.waitStrategy));
+        final WaitStrategy eventWait = waitStrategy(config.waitStrategy);
+        this.ring = RingBuffer.createMultiProducer(TelemetryEvent::new, config.ringSize, eventWait);
+        if (eventWait instanceof BackoffWaitStrategy) {
+            ((BackoffWaitStrategy) eventWait).publishedBy(ring);
+        }
         this.alertRing = RingBuffer.createMultiProducer(AlertWorker.AlertSlot::new, config.alertRingSize,
             new BlockingWaitStrategy());
 

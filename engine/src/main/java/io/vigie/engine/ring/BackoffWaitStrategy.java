@@ -1,6 +1,7 @@
 package io.vigie.engine.ring;
 
 import com.lmax.disruptor.AlertException;
+import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.WaitStrategy;
@@ -18,6 +19,11 @@ import java.util.concurrent.locks.LockSupport;
  * load the wake-ups stole the cores the decoder and journal need. Here an idle consumer wakes ~1,000 times a
  * second ({@code maxSleepNanos} = 1 ms), and a busy one never parks. The cost is latency after idleness: the first
  * event after a quiet spell waits at most {@code maxSleepNanos} (1 ms by default) before its consumer sees it.
+ *
+ * <p>Given its ring ({@link #publishedBy}), the strategy waits until the awaited slot is <em>published</em>, not only
+ * claimed. A multi-producer ring's cursor moves when a slot is claimed; a publisher that decodes a whole read into
+ * claimed slots before publishing them together would otherwise make the first consumer return at once, find the
+ * slot unpublished, and call again: a busy spin that never backs off, stealing the core the publisher needs.
  */
 public final class BackoffWaitStrategy implements WaitStrategy {
     private static final int SPINS = 200;
@@ -25,6 +31,8 @@ public final class BackoffWaitStrategy implements WaitStrategy {
 
     private final long minSleepNanos;
     private final long maxSleepNanos;
+    /** The ring whose publication is awaited, or null (then only the dependent sequence is). */
+    private RingBuffer<?> ring;
 
     /** Parks from 10 µs doubling up to 1 ms. */
     public BackoffWaitStrategy() {
@@ -43,13 +51,22 @@ public final class BackoffWaitStrategy implements WaitStrategy {
         this.maxSleepNanos = maxSleepNanos;
     }
 
+    /**
+     * Also waits for the slot itself to be published on this ring (call once, before the consumers start). For a
+     * consumer gated on another consumer the slot is always published already: the check costs one load.
+     */
+    public void publishedBy(final RingBuffer<?> publishedRing) {
+        this.ring = publishedRing;
+    }
+
     @Override
     public long waitFor(final long sequence, final Sequence cursor, final Sequence dependentSequence,
                         final SequenceBarrier barrier) throws AlertException {
         long available;
         int tries = 0;
         long sleep = minSleepNanos;
-        while ((available = dependentSequence.get()) < sequence) {
+        final RingBuffer<?> r = ring;
+        while ((available = dependentSequence.get()) < sequence || r != null && !r.isAvailable(sequence)) {
             barrier.checkAlert();
             if (tries < SPINS) {
                 tries++;

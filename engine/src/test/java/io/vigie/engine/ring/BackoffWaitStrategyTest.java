@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A consumer parked by the backoff still sees every event published later, and a halt wakes it. */
 class BackoffWaitStrategyTest {
@@ -51,6 +52,42 @@ class BackoffWaitStrategyTest {
         processor.halt();
         thread.join(5_000);
         assertFalse(thread.isAlive(), "a halted consumer leaves its park and stops");
+    }
+
+    /**
+     * A publisher may claim slots (moving a multi-producer ring's cursor) and publish them later. The consumer must
+     * wait for the publication, parked: not return at once and be called again in a loop (a busy spin that would
+     * burn the core the publisher needs). Then it sees every slot once they are published.
+     */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void consumerParksUntilClaimedSlotsArePublished() throws InterruptedException {
+        final BackoffWaitStrategy strategy = new BackoffWaitStrategy();
+        final RingBuffer<Slot> ring = RingBuffer.createMultiProducer(Slot::new, 64, strategy);
+        strategy.publishedBy(ring);
+        final AtomicLong seen = new AtomicLong();
+        final BatchEventProcessor<Slot> processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(),
+            (slot, sequence, endOfBatch) -> seen.incrementAndGet());
+        ring.addGatingSequences(processor.getSequence());
+        final Thread thread = new Thread(processor, "backoff-claimed");
+        thread.start();
+        final long lo = ring.next(10) - 9;
+        final java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        final long cpu0 = mx.getThreadCpuTime(thread.getId());
+        final long wall0 = System.nanoTime();
+        Thread.sleep(300);
+        final long cpu = mx.getThreadCpuTime(thread.getId()) - cpu0;
+        final long wall = System.nanoTime() - wall0;
+        assertEquals(0, seen.get(), "nothing is published yet");
+        assertTrue(cpu < wall / 2, "the consumer parked instead of spinning: cpu " + cpu + " ns over " + wall + " ns");
+        ring.publish(lo, lo + 9);
+        while (seen.get() < 10) {
+            Thread.sleep(1);
+        }
+        assertEquals(10, seen.get());
+        processor.halt();
+        thread.join(5_000);
+        assertFalse(thread.isAlive());
     }
 
     @Test

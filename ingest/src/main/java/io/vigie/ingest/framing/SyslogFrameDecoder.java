@@ -88,6 +88,8 @@ public final class SyslogFrameDecoder extends ChannelInboundHandlerAdapter {
         this.publisher = publisher;
         this.maxFrameBytes = maxFrameBytes;
         this.backPressure = backPressure;
+        // The frames of one read are published together: every decode() flushes before it returns.
+        publisher.deferPublish();
     }
 
     @Override
@@ -153,6 +155,7 @@ public final class SyslogFrameDecoder extends ChannelInboundHandlerAdapter {
                 cumulation.skipBytes(cumulation.readableBytes());
             }
         } finally {
+            publisher.flush();
             closed = true;
             releaseCumulation();
         }
@@ -190,8 +193,19 @@ public final class SyslogFrameDecoder extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Publishes every complete frame in {@code buf}; stops at a partial frame, a full ring or a closed channel. */
+    /**
+     * Publishes every complete frame in {@code buf}; stops at a partial frame, a full ring or a closed channel. The
+     * frames of one call become visible to the workers together (see {@link RingPublisher#deferPublish}).
+     */
     private void decode(final ChannelHandlerContext ctx, final ByteBuf buf) {
+        try {
+            decodeFrames(ctx, buf);
+        } finally {
+            publisher.flush();
+        }
+    }
+
+    private void decodeFrames(final ChannelHandlerContext ctx, final ByteBuf buf) {
         while (buf.isReadable() && !closed && !paused) {
             if (discarding) {
                 final int lf = buf.forEachByte(ByteProcessor.FIND_LF);

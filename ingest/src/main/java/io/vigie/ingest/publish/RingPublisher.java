@@ -1,6 +1,7 @@
 package io.vigie.ingest.publish;
 
 import com.lmax.disruptor.EventTranslatorThreeArg;
+import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import io.netty.buffer.ByteBuf;
 import io.vigie.engine.ring.TelemetryEvent;
@@ -31,6 +32,8 @@ public final class RingPublisher implements EventTranslatorThreeArg<TelemetryEve
     }
 
     private static final int DECODE_SAMPLE_MASK = 63;
+    /** Most frames held claimed and decoded before they are published together (see {@link #deferPublish}). */
+    private static final int MAX_DEFERRED = 128;
 
     private final RingBuffer<TelemetryEvent> ring;
     private final ListenerCounters counters;
@@ -55,6 +58,9 @@ public final class RingPublisher implements EventTranslatorThreeArg<TelemetryEve
     private int peerPort;
     private long published;
     private long lastSequence = -1;
+    /** Sequences claimed and filled but not yet published, in claim order; null unless deferring. */
+    private long[] deferred;
+    private int deferredCount;
 
     /**
      * @param ring      the engine's event ring
@@ -73,6 +79,58 @@ public final class RingPublisher implements EventTranslatorThreeArg<TelemetryEve
         this.latencies = latencies;
         this.policy = policy;
         this.tlp = tlp;
+    }
+
+    /**
+     * From now on, frames are claimed and decoded into their slots at once but made visible to the workers together,
+     * at the next {@link #flush} (at most {@link #MAX_DEFERRED} frames later, and always before this publisher would
+     * wait for a free slot or report the ring full, since the workers may be waiting for its own unpublished slots).
+     * One publication per read instead of one per frame: the journal worker then takes each read as one batch instead
+     * of chasing the producer frame by frame, which made it bounce the ring's cursor and availability lines between
+     * the two cores three frames at a time. The caller must call {@link #flush} at the end of every read.
+     */
+    public void deferPublish() {
+        if (deferred == null) {
+            deferred = new long[MAX_DEFERRED];
+        }
+    }
+
+    /** Publishes the deferred frames (in claim order); a no-op when none is pending. */
+    public void flush() {
+        final int n = deferredCount;
+        if (n == 0) {
+            return;
+        }
+        deferredCount = 0;
+        final long[] d = deferred;
+        if (d[n - 1] - d[0] == n - 1) {
+            ring.publish(d[0], d[n - 1]);
+        } else {
+            // Another producer claimed slots in between: ours only, one by one.
+            for (int i = 0; i < n; i++) {
+                ring.publish(d[i]);
+            }
+        }
+    }
+
+    /** Claims a free slot, if any now, and decodes the current frame into it, publishing later. */
+    private boolean claimDeferred() {
+        final long seq;
+        try {
+            seq = ring.tryNext();
+        } catch (InsufficientCapacityException e) {
+            return false;
+        }
+        try {
+            translateTo(ring.get(seq), seq, null, null, null);
+        } finally {
+            // A claimed slot must be published whatever happens, or every worker would wait for it forever.
+            deferred[deferredCount++] = seq;
+            if (deferredCount == deferred.length) {
+                flush();
+            }
+        }
+        return true;
     }
 
     /** Sets the peer of the following frames (cached: converting an address allocates once per peer change). */
@@ -130,6 +188,18 @@ public final class RingPublisher implements EventTranslatorThreeArg<TelemetryEve
         frameReject = 0;
         frameFile = -1;
         frameLine = 0;
+        if (deferred != null) {
+            if (claimDeferred()) {
+                counters.onReceived();
+                return true;
+            }
+            flush();
+            if (claimDeferred()) {
+                counters.onReceived();
+                return true;
+            }
+            return false;
+        }
         if (ring.tryPublishEvent(this, null, null, null)) {
             counters.onReceived();
             return true;
@@ -194,6 +264,15 @@ public final class RingPublisher implements EventTranslatorThreeArg<TelemetryEve
 
     private boolean doPublish() {
         counters.onReceived();
+        if (deferred != null) {
+            if (claimDeferred()) {
+                return true;
+            }
+            flush();
+            if (policy == Policy.DROP && claimDeferred()) {
+                return true;
+            }
+        }
         if (policy == Policy.BLOCK) {
             ring.publishEvent(this, null, null, null);
             return true;
