@@ -287,6 +287,20 @@ public final class SyslogListener implements AutoCloseable {
 
         UdpHandler(final RingPublisher publisher) {
             this.publisher = publisher;
+            // The datagrams of one read loop (recvmmsg batches) are published together, at channelReadComplete.
+            publisher.deferPublish();
+        }
+
+        @Override
+        public void channelReadComplete(final ChannelHandlerContext ctx) {
+            publisher.flush();
+            ctx.fireChannelReadComplete();
+        }
+
+        @Override
+        public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
+            publisher.flush();
+            super.channelInactive(ctx);
         }
 
         @Override
