@@ -653,8 +653,49 @@ public final class CorrelationEngine implements CorrelationHook {
      * many times are at or after {@code from}. The oldest time is always at the record's first window position, so
      * the window's loads do not wait for META (no head index to read first): the record's lines miss in parallel.
      * Dropping shifts the (at most {@link RuleState#MAX_RING}) times and seqs down, in lines already loaded.
+     *
+     * <p>This is the common case only (an event no older than the group's newest, no source file), small enough
+     * for the JIT to inline into {@link #apply}; the rest goes to {@link #ringInsert}.
      */
     private static int ringAppend(final RuleState s, final int slot, final long t, final long seq,
+                                  final long source, final long pruneBefore, final long from) {
+        final long[] hot = s.hot;
+        final int h = slot * s.stride;
+        final int base = h + RuleState.RING;
+        final long meta = hot[h + RuleState.META];
+        int n = (int) (meta >>> RuleState.COUNT_SHIFT);
+        if (source >>> 40 != 0 || s.ringSource != null || n > 0 && hot[base + n - 1] > t) {
+            return ringInsert(s, slot, t, seq, source, pruneBefore, from);
+        }
+        final int seqBase = h + s.seqAt;
+        if (n == s.capacity) {
+            int drop = 0;
+            while (drop < n && hot[base + drop] < pruneBefore) {
+                drop++;
+            }
+            if (drop == 0) {
+                drop = 1;
+                s.saturated++;
+            }
+            n -= drop;
+            for (int i = 0; i < n; i++) {
+                hot[base + i] = hot[base + i + drop];
+                hot[seqBase + i] = hot[seqBase + i + drop];
+            }
+        }
+        hot[base + n] = t;
+        hot[seqBase + n] = seq;
+        n++;
+        hot[h + RuleState.META] = (meta & ~RuleState.COUNT_MASK) | ((long) n << RuleState.COUNT_SHIFT);
+        int below = 0;
+        while (below < n && hot[base + below] < from) {
+            below++;
+        }
+        return n - below;
+    }
+
+    /** {@link #ringAppend} in general: out-of-order times shift newer ones up; source files are kept. */
+    private static int ringInsert(final RuleState s, final int slot, final long t, final long seq,
                                   final long source, final long pruneBefore, final long from) {
         final long[] hot = s.hot;
         // 0 = packSource(-1, line): no file, so the evidence is the seq; a source array only once files are seen
