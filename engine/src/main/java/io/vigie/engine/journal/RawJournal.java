@@ -20,7 +20,7 @@ import java.nio.file.Path;
  * worker); open the journal there.
  */
 public final class RawJournal implements AutoCloseable {
-    private static final byte[] ZERO_CHAIN = new byte[RawRecordDescriptor.CHAIN_BYTES];
+    private static final byte[] NO_NAME = new byte[0];
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -34,7 +34,7 @@ public final class RawJournal implements AutoCloseable {
     private PageToucher toucher;
     private int toucherCycle = Integer.MIN_VALUE;
     /** Record header scratch (appending thread only). */
-    private byte[] header = new byte[RawRecordDescriptor.FIXED_HEADER_BYTES + 64];
+    private byte[] header = new byte[RawRecordDescriptor.V2_FIXED_BYTES + 16 + 12 + 2 + 64 + 4];
 
     /**
      * @param dir           queue directory (created when missing)
@@ -57,7 +57,7 @@ public final class RawJournal implements AutoCloseable {
 
     private byte[] listenerName(final int id) {
         if (id < 0) {
-            return ZERO_CHAIN;
+            return NO_NAME;
         }
         if (id >= nameCache.length) {
             nameCache = java.util.Arrays.copyOf(nameCache, Math.max(id + 1, nameCache.length * 2));
@@ -66,7 +66,7 @@ public final class RawJournal implements AutoCloseable {
         if (name == null) {
             final String s = listenerNames.apply(id);
             if (s == null) {
-                return ZERO_CHAIN;
+                return NO_NAME;
             }
             name = s.getBytes(StandardCharsets.UTF_8);
             nameCache[id] = name;
@@ -83,9 +83,10 @@ public final class RawJournal implements AutoCloseable {
     }
 
     /**
-     * Appends the event's raw bytes and metadata; returns its journal position. No allocation. The header (fixed
-     * part, listener name, raw length) is laid out in a scratch array and copied in one write, then the raw bytes in
-     * a second: two bounds-checked copies into the mapped file instead of one per field.
+     * Appends the event's raw bytes and metadata (layout version 2 of {@link RawRecordDescriptor}); returns its
+     * journal position. No allocation. The header (fixed part, listener name, raw length) is laid out in a scratch
+     * array and copied in one write, then the raw bytes in a second: two bounds-checked copies into the mapped file
+     * instead of one per field.
      */
     public long append(final TelemetryEvent e, final boolean rejected, final int maxRawBytes) {
         if (appender == null) {
@@ -93,29 +94,37 @@ public final class RawJournal implements AutoCloseable {
         }
         final int rawLength = Math.min(e.rawLength(), maxRawBytes);
         final byte[] name = listenerName(e.listenerId);
-        final int nameLength = name == ZERO_CHAIN ? 0 : name.length;
-        final int headerLength = RawRecordDescriptor.FIXED_HEADER_BYTES + 2 + nameLength + 4;
+        final int nameLength = name.length;
+        final int peerLength = Math.min(e.peerAddressLength, 16);
+        // Replay provenance, or a RELP transaction number (kept as sourceLine with no file): written when present.
+        final boolean source = e.sourceFile >= 0 || e.sourceLine != 0;
+        final int headerLength = RawRecordDescriptor.V2_FIXED_BYTES + peerLength + (source ? 12 : 0) + 2
+            + nameLength + 4;
         if (header.length < headerLength) {
             header = new byte[headerLength];
         }
         final byte[] h = header;
-        SHORT.set(h, 0, (short) RawRecordDescriptor.VERSION);
-        SHORT.set(h, 2, (short) (rejected ? RawRecordDescriptor.FLAG_REJECTED : 0));
-        INT.set(h, 4, e.format);
+        h[0] = (byte) RawRecordDescriptor.VERSION;
+        h[1] = (byte) ((rejected ? RawRecordDescriptor.FLAG_REJECTED : 0)
+            | (source ? RawRecordDescriptor.FLAG_SOURCE : 0));
+        h[2] = (byte) e.format;
+        h[3] = (byte) e.tlp;
+        SHORT.set(h, 4, (short) e.rejectReason);
+        SHORT.set(h, 6, (short) e.peerPort);
         LONG.set(h, 8, e.receivedNanos);
         LONG.set(h, 16, e.timestampNanos);
         INT.set(h, 24, e.listenerId);
-        INT.set(h, 28, e.peerPort);
-        h[32] = (byte) e.peerAddressLength;
-        System.arraycopy(e.peerAddress, 0, h, 33, 16);
-        h[49] = (byte) e.tlp;
-        SHORT.set(h, 50, (short) e.rejectReason);
-        INT.set(h, 52, e.sourceFile);
-        LONG.set(h, 56, e.sourceLine);
-        // 64..95: the chain field, zero (never written: the scratch array starts zeroed).
-        SHORT.set(h, RawRecordDescriptor.FIXED_HEADER_BYTES, (short) nameLength);
-        System.arraycopy(name, 0, h, RawRecordDescriptor.FIXED_HEADER_BYTES + 2, nameLength);
-        INT.set(h, RawRecordDescriptor.FIXED_HEADER_BYTES + 2 + nameLength, rawLength);
+        h[28] = (byte) peerLength;
+        System.arraycopy(e.peerAddress, 0, h, RawRecordDescriptor.V2_FIXED_BYTES, peerLength);
+        int p = RawRecordDescriptor.V2_FIXED_BYTES + peerLength;
+        if (source) {
+            INT.set(h, p, e.sourceFile);
+            LONG.set(h, p + 4, e.sourceLine);
+            p += 12;
+        }
+        SHORT.set(h, p, (short) nameLength);
+        System.arraycopy(name, 0, h, p + 2, nameLength);
+        INT.set(h, p + 2 + nameLength, rawLength);
         final long end;
         try (DocumentContext dc = appender.writingDocument()) {
             final Bytes<?> b = dc.wire().bytes();

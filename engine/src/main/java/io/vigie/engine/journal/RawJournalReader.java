@@ -62,30 +62,72 @@ public final class RawJournalReader implements AutoCloseable {
             lastIndex = dc.index();
             final Bytes<?> b = dc.wire().bytes();
             into.reset();
-            b.readShort();
-            rejected = (b.readShort() & RawRecordDescriptor.FLAG_REJECTED) != 0;
-            into.format = b.readInt();
-            into.receivedNanos = b.readLong();
-            into.timestampNanos = b.readLong();
-            into.listenerId = b.readInt();
-            into.peerPort = b.readInt();
-            into.peerAddressLength = b.readUnsignedByte();
-            b.read(into.peerAddress, 0, 16);
-            into.tlp = b.readUnsignedByte();
-            into.rejectReason = b.readUnsignedShort();
-            into.sourceFile = b.readInt();
-            into.sourceLine = b.readLong();
-            b.readSkip(RawRecordDescriptor.CHAIN_BYTES);
-            final int nameLength = b.readUnsignedShort();
-            final byte[] name = new byte[nameLength];
-            b.read(name, 0, nameLength);
-            listenerName = new String(name, StandardCharsets.UTF_8);
-            final int rawLength = b.readInt();
-            final byte[] raw = into.rawBuffer(rawLength);
-            b.read(raw, 0, rawLength);
+            final int version = b.readUnsignedByte();
+            if (version == 2) {
+                readV2(b, into);
+            } else if (version == 1) {
+                readV1(b, into);
+            } else {
+                throw new IllegalStateException("raw record " + lastIndex + " has unknown layout version " + version);
+            }
             into.seq = lastIndex;
             return true;
         }
+    }
+
+    private void readV2(final Bytes<?> b, final TelemetryEvent into) {
+        final int flags = b.readUnsignedByte();
+        rejected = (flags & RawRecordDescriptor.FLAG_REJECTED) != 0;
+        into.format = b.readByte();
+        into.tlp = b.readUnsignedByte();
+        into.rejectReason = b.readUnsignedShort();
+        into.peerPort = b.readUnsignedShort();
+        into.receivedNanos = b.readLong();
+        into.timestampNanos = b.readLong();
+        into.listenerId = b.readInt();
+        final int peerLength = Math.min(b.readUnsignedByte(), 16);
+        into.peerAddressLength = peerLength;
+        b.read(into.peerAddress, 0, peerLength);
+        if ((flags & RawRecordDescriptor.FLAG_SOURCE) != 0) {
+            into.sourceFile = b.readInt();
+            into.sourceLine = b.readLong();
+        } else {
+            into.sourceFile = -1;
+            into.sourceLine = 0;
+        }
+        if ((flags & RawRecordDescriptor.FLAG_CHAIN) != 0) {
+            b.readSkip(RawRecordDescriptor.CHAIN_BYTES);
+        }
+        readNameAndRaw(b, into);
+    }
+
+    /** Layout version 1: the first byte (version, low half) has been read. */
+    private void readV1(final Bytes<?> b, final TelemetryEvent into) {
+        b.readByte();
+        rejected = (b.readShort() & RawRecordDescriptor.FLAG_REJECTED) != 0;
+        into.format = b.readInt();
+        into.receivedNanos = b.readLong();
+        into.timestampNanos = b.readLong();
+        into.listenerId = b.readInt();
+        into.peerPort = b.readInt();
+        into.peerAddressLength = b.readUnsignedByte();
+        b.read(into.peerAddress, 0, 16);
+        into.tlp = b.readUnsignedByte();
+        into.rejectReason = b.readUnsignedShort();
+        into.sourceFile = b.readInt();
+        into.sourceLine = b.readLong();
+        b.readSkip(RawRecordDescriptor.CHAIN_BYTES);
+        readNameAndRaw(b, into);
+    }
+
+    private void readNameAndRaw(final Bytes<?> b, final TelemetryEvent into) {
+        final int nameLength = b.readUnsignedShort();
+        final byte[] name = new byte[nameLength];
+        b.read(name, 0, nameLength);
+        listenerName = new String(name, StandardCharsets.UTF_8);
+        final int rawLength = b.readInt();
+        final byte[] raw = into.rawBuffer(rawLength);
+        b.read(raw, 0, rawLength);
     }
 
     /** Listener name of the last record read. */
