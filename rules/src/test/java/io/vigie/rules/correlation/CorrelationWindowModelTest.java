@@ -114,6 +114,7 @@ class CorrelationWindowModelTest {
         final CorrelationEngine engine = h.engine();
         final Map<String, Window> model = new HashMap<>();
         final List<String> expected = new ArrayList<>();
+        final List<List<String>> expectedEvidence = new ArrayList<>();
         final SplittableRandom r = new SplittableRandom(7);
         long saturated = 0;
         for (int i = 0; i < 50_000; i++) {
@@ -123,11 +124,12 @@ class CorrelationWindowModelTest {
             final Window w = model.computeIfAbsent(ip, k -> new Window());
             w.maxTime = Math.max(w.maxTime, t);
             final long from = w.maxTime - 10 * S;
-            saturated += w.add(t, null, cap, from - OUT_OF_ORDER);
+            saturated += w.add(t, Integer.toString(i), cap, from - OUT_OF_ORDER);
             final int count = w.count(from);
             if (count >= 5 && !w.active) {
                 w.active = true;
                 expected.add(ip + "@" + t + "=" + (double) count);
+                expectedEvidence.add(evidence(w, from, i));
             } else if (count < 5) {
                 w.active = false;
             }
@@ -137,6 +139,32 @@ class CorrelationWindowModelTest {
         assertTrue(expected.size() > 10, "crossings: " + expected.size());
         assertEquals(expected, openings(h.alerts));
         assertEquals(saturated, engine.saturated(0));
+        final List<List<String>> evidence = new ArrayList<>();
+        for (final Alert a : h.alerts) {
+            if (!Boolean.TRUE.equals(a.extra.get("update"))) {
+                evidence.add(a.events);
+            }
+        }
+        assertEquals(expectedEvidence, evidence, "each opening names exactly the events of its window");
+    }
+
+    /** The seqs of the model window's events at or after {@code from}, by time then arrival, then the trigger. */
+    private static List<String> evidence(final Window w, final long from, final long trigger) {
+        final List<long[]> in = new ArrayList<>();
+        for (int j = 0; j < w.times.size(); j++) {
+            if (w.times.get(j) >= from) {
+                in.add(new long[] {w.times.get(j), Long.parseLong(w.values.get(j))});
+            }
+        }
+        in.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
+        final List<String> out = new ArrayList<>();
+        for (final long[] e : in) {
+            out.add(Long.toString(e[1]));
+        }
+        if (!out.contains(Long.toString(trigger))) {
+            out.add(Long.toString(trigger));
+        }
+        return out;
     }
 
     @Test
