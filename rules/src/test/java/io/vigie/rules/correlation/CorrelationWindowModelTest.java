@@ -108,9 +108,20 @@ class CorrelationWindowModelTest {
 
     @Test
     void shouldCountEventsInTheRingAsTheFullScanDoes() {
+        ringAgainstModel(5);
+    }
+
+    /** Threshold 14: a 16-entry ring, the largest kept inline (its seq map is a full 64-bit word). */
+    @Test
+    void shouldCountEventsInTheLargestRingAsTheFullScanDoes() {
+        ringAgainstModel(14);
+    }
+
+    private static void ringAgainstModel(final int threshold) {
         final Harness h = new Harness("title: c\nid: ec-m\ncorrelation: {type: event_count, rules: [failed], "
-            + "group-by: [source.ip], timespan: 10s, condition: {gte: 5}}\n---\nname: failed\n");
+            + "group-by: [source.ip], timespan: 10s, condition: {gte: " + threshold + "}}\n---\nname: failed\n");
         final int cap = h.set.rules().get(0).slotCapacity;
+        assertEquals(threshold + 2, cap, "counting types keep threshold + 2 entries");
         final CorrelationEngine engine = h.engine();
         final Map<String, Window> model = new HashMap<>();
         final List<String> expected = new ArrayList<>();
@@ -126,17 +137,18 @@ class CorrelationWindowModelTest {
             final long from = w.maxTime - 10 * S;
             saturated += w.add(t, Integer.toString(i), cap, from - OUT_OF_ORDER);
             final int count = w.count(from);
-            if (count >= 5 && !w.active) {
+            if (count >= threshold && !w.active) {
                 w.active = true;
                 expected.add(ip + "@" + t + "=" + (double) count);
                 expectedEvidence.add(evidence(w, from, i));
-            } else if (count < 5) {
+            } else if (count < threshold) {
                 w.active = false;
             }
             h.match("failed", event(t, i, ip, null));
         }
         assertEquals(0, engine.lateEvents());
         assertTrue(expected.size() > 10, "crossings: " + expected.size());
+        assertTrue(saturated > 1000, "full windows: " + saturated);
         assertEquals(expected, openings(h.alerts));
         assertEquals(saturated, engine.saturated(0));
         final List<List<String>> evidence = new ArrayList<>();
