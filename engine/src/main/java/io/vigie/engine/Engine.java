@@ -66,6 +66,11 @@ public final class Engine implements AutoCloseable {
         public SyncPolicy syncPolicy = SyncPolicy.NONE;
         /** Ring wait strategy: backoff (default, {@link BackoffWaitStrategy}), sleeping, blocking, yielding, busy-spin. */
         public String waitStrategy = "backoff";
+        /**
+         * Bytes behind the raw journal's appender at which written pages are written back and leave the page cache
+         * (see {@code WriteBehind}); 0 = left to the kernel.
+         */
+        public long journalWriteBehindBytes = 256L << 20;
         /** SOC node id, stamped on alerts. */
         public String soc = "vigie";
         /** Rule workers' detectors; null runs no detection. */
@@ -116,7 +121,7 @@ public final class Engine implements AutoCloseable {
             throw new IllegalStateException("cannot create data directory " + config.dataDir + ": " + e.getMessage(), e);
         }
         this.journal = new RawJournal(config.dataDir.resolve("raw"), config.syncPolicy, this::listenerName)
-            .touchAhead("vigie-journal-touch");
+            .touchAhead("vigie-journal-touch", config.journalWriteBehindBytes);
         this.quarantine = new RawJournal(config.dataDir.resolve("quarantine"), config.syncPolicy, this::listenerName,
             net.openhft.chronicle.queue.RollCycles.FIVE_MINUTELY);
         this.alertAppender = new AlertAppender(config.dataDir.resolve("alerts"), config.syncPolicy);

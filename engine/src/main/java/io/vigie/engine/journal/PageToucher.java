@@ -71,8 +71,15 @@ final class PageToucher implements AutoCloseable {
     @SuppressWarnings("unused") // accessed through POSITION
     private long position;
     private long touchedPages;
+    private final WriteBehind writeBehind;
 
     PageToucher(final String name) {
+        this(name, WriteBehind.LAG);
+    }
+
+    /** @param writeBehindLag how far behind the appender written pages are dropped ({@link WriteBehind}) */
+    PageToucher(final String name, final long writeBehindLag) {
+        writeBehind = new WriteBehind(writeBehindLag);
         thread = new Thread(this::run, name);
         thread.setDaemon(true);
         thread.start();
@@ -91,6 +98,16 @@ final class PageToucher implements AutoCloseable {
     /** Pages touched so far (tests, diagnostics). */
     long touchedPages() {
         return touchedPages;
+    }
+
+    /** Journal bytes written back and dropped from the page cache behind the appender (diagnostics, tests). */
+    long writtenBehindBytes() {
+        return writeBehind.droppedBytes();
+    }
+
+    /** Write-behind calls that failed. */
+    long writeBehindFailures() {
+        return writeBehind.failures();
     }
 
     private void run() {
@@ -119,6 +136,7 @@ final class PageToucher implements AutoCloseable {
                     current = f;
                     touched = 0;
                 }
+                writeBehind.advance(f, pos);
                 final long from = Math.max(touched, (pos + PAGE) & -PAGE);
                 final long limit = Math.min(pos + AHEAD_BYTES, channel.size()) & -PAGE;
                 if (from >= limit) {
@@ -146,6 +164,7 @@ final class PageToucher implements AutoCloseable {
         } finally {
             unmap(window);
             closeQuietly(channel);
+            writeBehind.close();
         }
     }
 

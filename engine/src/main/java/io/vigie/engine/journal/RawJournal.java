@@ -148,8 +148,16 @@ public final class RawJournal implements AutoCloseable {
      * (worth it where the journal is hot: the raw journal, not the quarantine). Call before the first append.
      */
     public RawJournal touchAhead(final String threadName) {
+        return touchAhead(threadName, WriteBehind.LAG);
+    }
+
+    /**
+     * As above, writing pages back and dropping them from the page cache {@code writeBehindLag} bytes behind the
+     * appender ({@link WriteBehind}); 0 leaves them to the kernel.
+     */
+    public RawJournal touchAhead(final String threadName, final long writeBehindLag) {
         if (toucher == null) {
-            toucher = new PageToucher(threadName);
+            toucher = new PageToucher(threadName, writeBehindLag);
         }
         return this;
     }
@@ -157,6 +165,16 @@ public final class RawJournal implements AutoCloseable {
     /** Pages faulted in ahead by the toucher (0 without one). */
     public long pagesTouchedAhead() {
         return toucher == null ? 0 : toucher.touchedPages();
+    }
+
+    /** Journal bytes written back and dropped from the page cache behind the appender (0 without a toucher). */
+    public long bytesWrittenBehind() {
+        return toucher == null ? 0 : toucher.writtenBehindBytes();
+    }
+
+    /** Write-behind calls the kernel refused (0 without a toucher). */
+    long writeBehindFailures() {
+        return toucher == null ? 0 : toucher.writeBehindFailures();
     }
 
     /** Flushes per the sync policy (end of batch, journal thread). */

@@ -60,4 +60,54 @@ class PageToucherTest {
             assertFalse(reader.next(e), "no record past the last one");
         }
     }
+
+    /**
+     * Write-behind drops pages behind the appender while it appends: every record must still read back byte for byte
+     * (the records dropped from the page cache come back from disk), and the drops must really have happened.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void recordsReadBackExactlyAfterTheirPagesWereWrittenBehindAndDropped() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(WriteBehind.available(), "Linux only");
+        final int records = 12_000;
+        final SplittableRandom random = new SplittableRandom(11);
+        final byte[][] sent = new byte[records][];
+        final long behind;
+        final long failures;
+        try (RawJournal journal = new RawJournal(dir, SyncPolicy.NONE, id -> "syslog")
+            .touchAhead("test-touch", WriteBehind.STEP)) {
+            final TelemetryEvent e = new TelemetryEvent();
+            for (int i = 0; i < records; i++) {
+                final byte[] raw = new byte[1000 + random.nextInt(7_000)];
+                for (int j = 0; j < raw.length; j++) {
+                    raw[j] = (byte) (1 + random.nextInt(255));
+                }
+                sent[i] = raw;
+                e.reset();
+                e.setRaw(raw, 0, raw.length);
+                e.listenerId = 0;
+                e.receivedNanos = i;
+                journal.append(e, false, Integer.MAX_VALUE);
+            }
+            // ~54 MB written: the toucher's thread catches up with the last position within a few milliseconds.
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (journal.bytesWrittenBehind() < 2 * WriteBehind.STEP && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            behind = journal.bytesWrittenBehind();
+            failures = journal.writeBehindFailures();
+            journal.closeAppender();
+        }
+        assertTrue(behind >= 2 * WriteBehind.STEP, "written behind and dropped: " + behind + " bytes");
+        assertEquals(0, failures, "no write-behind call refused by the kernel");
+        try (RawJournalReader reader = new RawJournalReader(dir)) {
+            final TelemetryEvent e = new TelemetryEvent();
+            for (int i = 0; i < records; i++) {
+                assertTrue(reader.next(e), "record " + i);
+                assertEquals(i, e.receivedNanos);
+                assertArrayEquals(sent[i], Arrays.copyOf(e.raw(), e.rawLength()), "record " + i);
+            }
+            assertFalse(reader.next(e), "no record past the last one");
+        }
+    }
 }

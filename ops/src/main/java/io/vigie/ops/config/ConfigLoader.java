@@ -185,7 +185,8 @@ public final class ConfigLoader {
         readTls(http.section("tls"), c.http.tls, false);
 
         final YamlSection engine = top.section("engine")
-            .allow("ring_size", "workers", "sync", "wait_strategy", "quarantine_max_bytes");
+            .allow("ring_size", "workers", "sync", "wait_strategy", "journal_write_behind_mb",
+                "quarantine_max_bytes");
         c.engine.ringSize = engine.integer("ring_size", c.engine.ringSize, 64, 1 << 26);
         if (Integer.bitCount(c.engine.ringSize) != 1) {
             throw new ConfigException("key 'engine.ring_size' in " + label + ": expected a power of two, got "
@@ -195,6 +196,13 @@ public final class ConfigLoader {
         c.engine.sync = engine.choice("sync", c.engine.sync, "none", "async", "sync");
         c.engine.waitStrategy = engine.choice("wait_strategy", c.engine.waitStrategy, "backoff", "sleeping", "blocking",
             "yielding", "busy-spin");
+        c.engine.journalWriteBehindMb = engine.integer("journal_write_behind_mb", c.engine.journalWriteBehindMb, 0,
+            1 << 20);
+        if (c.engine.journalWriteBehindMb != 0 && c.engine.journalWriteBehindMb < 200) {
+            // Less would write back pages the appender or its toucher still map: a TLB shootdown per page.
+            throw new ConfigException("key 'engine.journal_write_behind_mb' in " + label
+                + ": expected 0 (off) or at least 200, got " + c.engine.journalWriteBehindMb);
+        }
         c.engine.quarantineMaxBytes = engine.longValue("quarantine_max_bytes", c.engine.quarantineMaxBytes,
             1024 * 1024, Long.MAX_VALUE);
 
@@ -327,7 +335,8 @@ public final class ConfigLoader {
         out.add("http: enabled=" + c.http.enabled + ", bind=" + c.http.bind + ", port=" + c.http.port + ", tls.cert="
             + c.http.tls.cert + ", tls.key=" + c.http.tls.key + ", tls.client_ca=" + c.http.tls.clientCa);
         out.add("engine: ring_size=" + c.engine.ringSize + ", workers=" + c.engine.workers + ", sync=" + c.engine.sync
-            + ", wait_strategy=" + c.engine.waitStrategy + ", quarantine_max_bytes=" + c.engine.quarantineMaxBytes);
+            + ", wait_strategy=" + c.engine.waitStrategy + ", journal_write_behind_mb=" + c.engine.journalWriteBehindMb
+            + ", quarantine_max_bytes=" + c.engine.quarantineMaxBytes);
         out.add("sharing.pseudonymize: key=" + c.sharing.pseudonymize.key + ", fields="
             + c.sharing.pseudonymize.fields);
         for (final VigieConfig.Subscriber x : c.sharing.subscribers) {

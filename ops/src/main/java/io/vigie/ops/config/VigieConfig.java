@@ -236,6 +236,8 @@ public final class VigieConfig {
         public String sync = "none";
         /** backoff, sleeping, blocking, yielding or busy-spin. */
         public String waitStrategy = "backoff";
+        /** MiB behind the raw journal's appender at which written pages leave the page cache; 0 = never. */
+        public int journalWriteBehindMb = 256;
         public long quarantineMaxBytes = 256L * 1024 * 1024;
     }
 

@@ -36,6 +36,7 @@ public final class Settings {
         e.workers = c.engine.workers;
         e.syncPolicy = SyncPolicy.parse(c.engine.sync);
         e.waitStrategy = c.engine.waitStrategy;
+        e.journalWriteBehindBytes = (long) c.engine.journalWriteBehindMb << 20;
         e.soc = c.soc.id;
         e.detectorFactory = detectors;
         e.quarantineMaxBytes = c.engine.quarantineMaxBytes;

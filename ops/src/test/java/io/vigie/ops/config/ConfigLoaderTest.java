@@ -52,6 +52,7 @@ class ConfigLoaderTest {
             assertEquals(1, c.engine.workers);
             assertEquals("none", c.engine.sync);
             assertEquals("backoff", c.engine.waitStrategy);
+            assertEquals(256, c.engine.journalWriteBehindMb);
             assertEquals(3, c.federation.corroboration.minSocs);
             assertEquals(Duration.ofHours(1), c.federation.corroboration.window);
             assertNull(c.sharing.pseudonymize.key);
@@ -72,7 +73,7 @@ class ConfigLoaderTest {
             "  tls: {port: 6515, cert: /c.pem, key: /k.pem, client_ca: /ca.pem}",
             "  relp: {enabled: true, port: 2515}",
             "http: {bind: 0.0.0.0, port: 9000, tls: {cert: /h.pem, key: /hk.pem}}",
-            "engine: {ring_size: 1024, workers: 4, sync: async, wait_strategy: blocking}",
+            "engine: {ring_size: 1024, workers: 4, sync: async, wait_strategy: blocking, journal_write_behind_mb: 0}",
             "sharing:",
             "  pseudonymize: {key_env: VIGIE_KEY, fields: [user.name]}",
             "  subscribers:",
@@ -109,6 +110,7 @@ class ConfigLoaderTest {
         assertEquals(4, c.engine.workers);
         assertEquals("async", c.engine.sync);
         assertEquals("blocking", c.engine.waitStrategy);
+        assertEquals(0, c.engine.journalWriteBehindMb);
         assertEquals("k3y", c.sharing.pseudonymize.key.value());
         assertEquals(List.of("user.name"), c.sharing.pseudonymize.fields);
         assertEquals("isac-energy", c.sharing.subscribers.get(0).name);
@@ -151,6 +153,7 @@ class ConfigLoaderTest {
         assertTrue(error("engine: {workers: 0}").startsWith("key 'engine.workers'"));
         assertTrue(error("engine: {ring_size: 1000}").contains("power of two"));
         assertTrue(error("engine: {sync: sometimes}").contains("key 'engine.sync'"));
+        assertTrue(error("engine: {journal_write_behind_mb: 64}").contains("expected 0 (off) or at least 200"));
         assertTrue(error("ingest: {syslog: {udp: maybe}}").contains("key 'ingest.syslog.udp'"));
         assertTrue(error("ingest: {syslog: {tlp: purple}}").contains("key 'ingest.syslog.tlp'"));
         assertTrue(error("soc: [a, b]").contains("key 'soc'"));
