@@ -17,7 +17,8 @@ import io.vigie.ingest.codec.syslog.Rfc5424Decoder;
  *
  * <p>Detection, on the frame without its trailing CR/LF/NUL bytes: {@code <digits>1 } is RFC 5424; any other
  * {@code <} is RFC 3164 (which rejects a bad PRI); {@code CEF:} is bare CEF; <code>{</code> is JSON; a month name and
- * a day, or an RFC 3339 date, is RFC 3164 without PRI; anything else is a PLAIN line kept whole as {@code message}.
+ * a day, or an RFC 3339 date, is RFC 3164 without PRI; {@code CEF:} after a space within the first 1 KiB is CEF behind
+ * a prefix (an epoch and a host); anything else is a PLAIN line kept whole as {@code message}.
  * With {@link DecoderSettings#lenient}, a rejected frame (other than empty) becomes a PLAIN event flagged
  * {@link #FLAG_LENIENT}.
  */
@@ -87,7 +88,47 @@ public final class AutoDetectDecoder implements FrameDecoder {
         if (Rfc3164Decoder.looksLikeBsdTimestamp(b, 0, end) || Rfc3164Decoder.looksLikeIsoTimestamp(b, 0, end)) {
             return rfc3164.decode(e, 0, end);
         }
+        // CEF behind a prefix that is not a syslog header ("1493738863000 host CEF:0|...", as ArcSight relays
+        // write it): the record is decoded, not kept as plain text.
+        final int at = indexOfCef(b, end);
+        if (at > 0 && b[at - 1] == ' ') {
+            return prefixedCef(e, b, at, end);
+        }
         return plain(e, end);
+    }
+
+    /**
+     * CEF at {@code at} behind a non-syslog prefix. A prefix of exactly an epoch (10 digits: seconds, 13:
+     * milliseconds) and a host gives the event time and {@code host.name} (a time in the record, {@code rt},
+     * overrides it); any other prefix is left in the raw bytes only.
+     */
+    private boolean prefixedCef(final TelemetryEvent e, final byte[] b, final int at, final int end) {
+        e.format = EventFormat.CEF;
+        e.logProduct = product;
+        int digits = 0;
+        while (digits < at && b[digits] >= '0' && b[digits] <= '9') {
+            digits++;
+        }
+        final int hostEnd = at - 1;
+        if ((digits == 10 || digits == 13) && b[digits] == ' ' && hostEnd > digits + 1
+            && indexOf(b, digits + 1, hostEnd, (byte) ' ') < 0) {
+            long epoch = 0;
+            for (int i = 0; i < digits; i++) {
+                epoch = epoch * 10 + (b[i] - '0');
+            }
+            e.timestampNanos = digits == 13 ? epoch * 1_000_000L : epoch * 1_000_000_000L;
+            e.addRawField(Fields.HOST_NAME, digits + 1, hostEnd - digits - 1);
+        }
+        return cef(e, at, end);
+    }
+
+    private static int indexOf(final byte[] b, final int from, final int end, final byte c) {
+        for (int i = from; i < end; i++) {
+            if (b[i] == c) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private boolean forced(final TelemetryEvent e, final byte[] b, final int end) {
@@ -132,9 +173,13 @@ public final class AutoDetectDecoder implements FrameDecoder {
         if (at > 0 && Rfc3164Decoder.looksLikeBsdTimestamp(b, 0, end)) {
             return rfc3164.decode(e, 0, end);
         }
+        return at == 0 ? bareCef(e, end) : prefixedCef(e, b, at, end);
+    }
+
+    private boolean bareCef(final TelemetryEvent e, final int end) {
         e.format = EventFormat.CEF;
         e.logProduct = product;
-        return cef(e, at, end);
+        return cef(e, 0, end);
     }
 
     private boolean cef(final TelemetryEvent e, final int offset, final int end) {

@@ -203,8 +203,9 @@ public final class Rfc3164Decoder {
         pidStart = 0;
         pidEnd = 0;
         if (b[i] == ':') {
-            // "prog:" must end the word, so that an IPv6 host name ("fe80::1") is not taken for a tag.
-            return i + 1 == end || b[i + 1] == ' ' ? i + 1 : -1;
+            // "prog:" must end the word, so that an IPv6 host name ("fe80::1") is not taken for a tag; except
+            // "prog:CEF:0|...", the form F5 ASM and other appliances send (the content is the CEF record).
+            return i + 1 == end || b[i + 1] == ' ' || SyslogSupport.startsWith(b, i + 1, end, CEF_MAGIC) ? i + 1 : -1;
         }
         if (b[i] != '[') {
             return -1;
@@ -310,6 +311,14 @@ public final class Rfc3164Decoder {
             year = fourDigits(b, i + 1);
             i += 5;
         }
+        // An explicit UTC zone after the time ("May 02 15:27:43.000 UTC host ..."), as Cisco and ArcSight relays
+        // write it; the listener's zone is then not applied. Other abbreviations are ambiguous (CST) and stay words.
+        boolean utc = false;
+        if (end - i >= 4 && b[i] == ' ' && isUtcToken(b, i + 1) && (i + 4 == end || b[i + 4] == ' '
+            || b[i + 4] == ':')) {
+            utc = true;
+            i += 4;
+        }
         if (i < end && b[i] == ':') {
             i++;
         }
@@ -324,12 +333,17 @@ public final class Rfc3164Decoder {
             return -2;
         }
         final long local = SyslogSupport.daysFromCivil(year, month, day) * SyslogSupport.SECONDS_PER_DAY + timeOfDay;
-        final long epochSeconds = local - zone.offsetOfLocal(local);
+        final long epochSeconds = utc ? local : local - zone.offsetOfLocal(local);
         if (epochSeconds < SyslogSupport.MIN_EPOCH_SECONDS || epochSeconds > SyslogSupport.MAX_EPOCH_SECONDS) {
             return -2;
         }
         parsedNanos = epochSeconds * SyslogSupport.NANOS_PER_SECOND + fraction;
         return i;
+    }
+
+    /** "UTC" or "GMT" at {@code i} (three bytes available). */
+    private static boolean isUtcToken(final byte[] b, final int i) {
+        return b[i] == 'U' && b[i + 1] == 'T' && b[i + 2] == 'C' || b[i] == 'G' && b[i + 1] == 'M' && b[i + 2] == 'T';
     }
 
     private int inferYear(final int month, final int day, final long timeOfDay, final long receivedNanos) {

@@ -2,8 +2,12 @@ package io.vigie.ingest.codec.cef;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigie.engine.ring.EventFormat;
 import io.vigie.engine.ring.TelemetryEvent;
 import io.vigie.engine.status.RejectReason;
+import io.vigie.ingest.codec.AutoDetectDecoder;
+import io.vigie.ingest.codec.DecoderSettings;
+import io.vigie.ingest.codec.message.MessageDecoders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,6 +26,7 @@ import java.util.stream.Stream;
 
 import static io.vigie.ingest.codec.cef.CefTestSupport.corpus;
 import static io.vigie.ingest.codec.cef.CefTestSupport.decode;
+import static io.vigie.ingest.codec.cef.CefTestSupport.field;
 import static io.vigie.ingest.codec.cef.CefTestSupport.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,6 +59,61 @@ class CefCorpusTest {
             }
         }
         assertEquals(0, rejected, failures.toString());
+    }
+
+    /**
+     * What a listener does with the corpus: every valid line, whatever its prefix (a syslog header with a year, a
+     * fraction or "UTC", an F5 "ASM:" tag, an epoch and a host), must come out as a CEF record, under auto-detection
+     * (the default) and with {@code format: cef}; not as a syslog or plain message that merely contains one.
+     */
+    @Test
+    void shouldDecodeEveryValidCorpusLineAsCefThroughTheListenersDecoder() throws IOException {
+        final List<String> lines = Files.readAllLines(corpus().resolve("cef/parser-test-lines.valid.cef"),
+            StandardCharsets.UTF_8);
+        for (final int format : new int[] {EventFormat.AUTO, EventFormat.CEF}) {
+            final AutoDetectDecoder d = new AutoDetectDecoder(format, new DecoderSettings(), new MessageDecoders());
+            final StringBuilder notCef = new StringBuilder();
+            for (final String line : lines) {
+                final TelemetryEvent e = listenerEvent(line);
+                d.decode(e);
+                if (e.rejectReason != 0 || e.format != EventFormat.CEF || field(e, "cef.version").isEmpty()) {
+                    notCef.append(e.format).append(' ').append(RejectReason.of(e.rejectReason)).append(": ")
+                        .append(line, 0, Math.min(line.length(), 80)).append('\n');
+                }
+            }
+            assertEquals("", notCef.toString(), "format " + format);
+        }
+        final AutoDetectDecoder auto = new AutoDetectDecoder(EventFormat.AUTO, new DecoderSettings(),
+            new MessageDecoders());
+        final TelemetryEvent utc = listenerEvent("May 02 2017 15:27:43.000 UTC hostname.example.com CEF:0|security|"
+            + "threatmanager|1.0|100|worm successfully stopped|10|src=10.0.0.1");
+        auto.decode(utc);
+        assertEquals(epochNanos("2017-05-02T15:27:43Z"), utc.timestampNanos, "UTC, not the listener's zone");
+        assertEquals(List.of("hostname.example.com"), field(utc, "host.name"));
+        final TelemetryEvent f5 = listenerEvent("Sep 10 16:03:01 172.30.0.20 ASM:CEF:0|F5|ASM|11.0.0|Web Scraping "
+            + "Attack|Web Scraping Attack|8|dvc=172.30.0.20");
+        auto.decode(f5);
+        assertEquals(List.of("ASM"), field(f5, "process.name"));
+        assertEquals(List.of("F5"), field(f5, "observer.vendor"));
+        final TelemetryEvent epoch = listenerEvent("1493738863000 hostname.example.com CEF:0|Security|threatmanager|"
+            + "1.0|100|worm successfully stopped|10|src=10.0.0.1");
+        auto.decode(epoch);
+        assertEquals(1_493_738_863_000_000_000L, epoch.timestampNanos);
+        assertEquals(List.of("hostname.example.com"), field(epoch, "host.name"));
+        assertEquals(List.of("10.0.0.1"), field(epoch, "source.ip"));
+        // A plain line that only mentions "CEF:" without a space before it stays plain.
+        final TelemetryEvent plain = listenerEvent("parser said xCEF:0|a|b|c|d|e|1|");
+        auto.decode(plain);
+        assertEquals(EventFormat.PLAIN, plain.format);
+    }
+
+    private static TelemetryEvent listenerEvent(final String line) {
+        final byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        final TelemetryEvent e = new TelemetryEvent();
+        e.reset();
+        e.setRaw(bytes, 0, bytes.length);
+        e.receivedNanos = CefTestSupport.RECEIVED_NANOS;
+        return e;
     }
 
     @Test
