@@ -60,6 +60,7 @@ final class WriteBehind {
     private static final LibC LIBC = load();
 
     private final long lag;
+    private boolean disabled;
     private File file;
     private int fd = -1;
     /** Writeback started for [0, started). */
@@ -72,6 +73,7 @@ final class WriteBehind {
     /** @param lag bytes behind the appender; 0 = off */
     WriteBehind(final long lag) {
         this.lag = lag <= 0 ? 0 : Math.max(lag, STEP);
+        this.disabled = lag <= 0;
     }
 
     private static LibC load() {
@@ -92,9 +94,20 @@ final class WriteBehind {
 
     /** The appender writes {@code f} up to {@code position}. */
     void advance(final File f, final long position) {
-        if (LIBC == null || f == null || lag == 0) {
+        if (LIBC == null || f == null || disabled) {
             return;
         }
+        try {
+            step(f, position);
+        } catch (LinkageError | RuntimeException e) {
+            // A native call that cannot be made (no native stub on this system): the kernel keeps the pages.
+            disabled = true;
+            failures++;
+            LOG.warn("journal write-behind stopped, error={}", e.toString());
+        }
+    }
+
+    private void step(final File f, final long position) {
         if (f != file) {
             switchTo(f);
         }
