@@ -112,6 +112,9 @@ class FederationIT {
             syslog(socs[1], "victim-b", "bob", "192.0.2.44");
             syslog(socs[2], "victim-c", "carol", "192.0.2.44");
             syslog(socs[0], "victim-a", "alice", "198.51.100.200");
+            // A TCP write completes once the kernel has the bytes, not once soc-1 has read them: closing soc-1 right
+            // away could drop the line with the connection (a flaky failure seen once). Its alert must exist first.
+            await(() -> alertIds(dir.resolve("soc-1").resolve("alerts")).size() == 3, "soc-1 alert before restart");
             final VigieConfig c1 = socs[0].config();
             socs[0].close();
             socs[0] = new VigieServer(c1);
