@@ -31,7 +31,9 @@ import java.util.stream.Stream;
  * The raw-journal append every accepted event pays on the journal worker: one {@link RawJournal#append} of a
  * 130-byte RFC 5424 frame with its metadata into a real Chronicle Queue in a temporary directory (sync none, the
  * default). Throughput = records/s on the journal thread; {@code -prof gc} should show ~0 B/op. With
- * {@code touchAhead} the page faults of the file's fresh pages are taken by the toucher thread (on the other core).
+ * {@code touchAhead} the page faults of the file's fresh pages are taken by the toucher thread (on the other core);
+ * with {@code writeBehindMb} it also writes the file back that far behind and drops those pages, so that fresh pages
+ * come from just-freed memory ({@code WriteBehind}). {@code writeBehindMb} means nothing without the toucher.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -55,6 +57,13 @@ public class RawJournalBenchmark {
     @Param({"true", "false"})
     public boolean touchAhead;
 
+    /**
+     * With the toucher: MiB behind the appender at which pages are written back and dropped (the engine's default,
+     * {@code engine.journal_write_behind_mb}), or 0 to leave them to the kernel.
+     */
+    @Param({"256", "0"})
+    public int writeBehindMb;
+
     private Path dir;
     private RawJournal journal;
     private TelemetryEvent event;
@@ -69,7 +78,7 @@ public class RawJournalBenchmark {
         }
         journal = new RawJournal(dir, SyncPolicy.NONE, id -> "syslog");
         if (touchAhead) {
-            journal.touchAhead("bench-journal-touch");
+            journal.touchAhead("bench-journal-touch", (long) writeBehindMb << 20);
         }
         event = new TelemetryEvent();
         event.reset();
