@@ -29,6 +29,11 @@ public final class ListenerSettings {
     public Supplier<io.netty.handler.ssl.SslContext> sslContext;
     /** Event-loop threads of the listener (UDP, TCP accept and connections share them). */
     public int ioThreads = 2;
+    /**
+     * Kernel receive buffer asked for the UDP socket (SO_RCVBUF; Linux caps it at {@code net.core.rmem_max}, and
+     * the listener logs what it got).
+     */
+    public int udpReceiveBufferBytes = 8 * 1024 * 1024;
     /** Idle timeout of stream connections, seconds (0 = none). */
     public int idleTimeoutSeconds = 300;
     /** Most open stream connections of the listener; more are closed at once, counted (0 = unlimited). */

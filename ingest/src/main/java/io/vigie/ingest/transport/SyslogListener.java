@@ -57,8 +57,6 @@ import java.util.function.Supplier;
  */
 public final class SyslogListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SyslogListener.class);
-    /** Kernel receive buffer requested for UDP (the kernel may cap it at net.core.rmem_max). */
-    static final int UDP_RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024;
     private static final int BIND_ATTEMPTS = 16;
     /** Largest UDP payload (RFC 768 length field; 65,507 over IPv4, 65,527 over IPv6), plus one to see truncation. */
     static final int MAX_DATAGRAM_BYTES = 65_536;
@@ -144,6 +142,7 @@ public final class SyslogListener implements AutoCloseable {
                 port = p;
                 if (udpChannel != null) {
                     kernelDrops = KernelDropMonitor.start(port, counters, settings.name);
+                    reportReceiveBuffer();
                 }
                 break;
             }
@@ -195,11 +194,32 @@ public final class SyslogListener implements AutoCloseable {
         return f.channel();
     }
 
+    /**
+     * Logs the UDP receive buffer the kernel granted (Linux reports twice the bytes asked, for its bookkeeping, and
+     * caps the request at {@code net.core.rmem_max}); warns when it is below what was asked, since that buffer is
+     * all that absorbs a burst, or the first seconds of a flood while the JIT compiles the decode path.
+     */
+    private void reportReceiveBuffer() {
+        final Integer reported = udpChannel.config().getOption(ChannelOption.SO_RCVBUF);
+        final int asked = settings.udpReceiveBufferBytes;
+        if (reported == null) {
+            return;
+        }
+        final boolean linux = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
+        final int granted = linux ? reported / 2 : reported;
+        if (granted < asked) {
+            LOG.warn("udp receive buffer capped by the kernel, name={}, asked={}, granted={}: raise net.core.rmem_max"
+                + " (sysctl) to at least {}", settings.name, asked, granted, asked);
+        } else {
+            LOG.info("udp receive buffer, name={}, asked={}, granted={}", settings.name, asked, granted);
+        }
+    }
+
     private Channel bindUdp(final int p) throws InterruptedException {
         final Bootstrap b = new Bootstrap()
             .group(udpGroup != null ? udpGroup : group)
             .channel(Transports.datagramChannel(udpTransport))
-            .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER_BYTES)
+            .option(ChannelOption.SO_RCVBUF, settings.udpReceiveBufferBytes)
             .option(ChannelOption.SO_REUSEADDR, true)
             .handler(new UdpHandler(newPublisher(RingPublisher.Policy.DROP)));
         // Every slot holds the largest datagram: Netty's default reads into 2048-byte buffers and silently

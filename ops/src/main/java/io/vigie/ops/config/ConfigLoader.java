@@ -220,7 +220,9 @@ public final class ConfigLoader {
     private static void readSyslog(final YamlSection s, final VigieConfig.Syslog out) {
         s.allow("enabled", "bind", "port", "udp", "tcp", "max_frame_bytes", "format", "tlp", "policy", "lenient",
             "time_zone", "idle_timeout_seconds", "max_connections", "max_connections_per_source",
-            "handshake_timeout_seconds");
+            "handshake_timeout_seconds", "udp_receive_buffer_bytes");
+        out.udpReceiveBufferBytes = s.integer("udp_receive_buffer_bytes", out.udpReceiveBufferBytes, 64 * 1024,
+            Integer.MAX_VALUE / 2);
         out.maxConnections = s.integer("max_connections", out.maxConnections, 1, 1_000_000);
         out.maxConnectionsPerSource = s.integer("max_connections_per_source", out.maxConnectionsPerSource, 1,
             1_000_000);
@@ -327,7 +329,7 @@ public final class ConfigLoader {
         out.add("ingest.syslog: enabled=" + s.enabled + ", bind=" + s.bind + ", port=" + s.port + ", udp=" + s.udp
             + ", tcp=" + s.tcp + ", max_frame_bytes=" + s.maxFrameBytes + ", format=" + s.format + ", tlp=" + s.tlp
             + ", policy=" + s.policy + ", lenient=" + s.lenient + ", time_zone=" + s.timeZone
-            + ", idle_timeout_seconds=" + s.idleTimeoutSeconds);
+            + ", idle_timeout_seconds=" + s.idleTimeoutSeconds + ", udp_receive_buffer_bytes=" + s.udpReceiveBufferBytes);
         out.add("ingest.tls: bind=" + c.ingest.tls.bind + ", port=" + c.ingest.tls.port + ", cert=" + c.ingest.tls.cert
             + ", key=" + c.ingest.tls.key + ", client_ca=" + c.ingest.tls.clientCa);
         out.add("ingest.relp: enabled=" + c.ingest.relp.enabled + ", bind=" + c.ingest.relp.bind + ", port="

@@ -176,6 +176,8 @@ public final class VigieConfig {
         /** Zone of timestamps without one (RFC 3164). */
         public String timeZone = "UTC";
         public int idleTimeoutSeconds = 300;
+        /** SO_RCVBUF asked for the UDP socket (capped by net.core.rmem_max; the grant is logged). */
+        public int udpReceiveBufferBytes = 8 * 1024 * 1024;
         /** Connection limits (also applied to the TLS listener). */
         public int maxConnections = 10_000;
         public int maxConnectionsPerSource = 256;

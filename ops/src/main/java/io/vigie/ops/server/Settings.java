@@ -66,6 +66,7 @@ public final class Settings {
         l.tcpPolicy = "drop".equals(s.policy) ? RingPublisher.Policy.DROP : RingPublisher.Policy.BLOCK;
         l.decoder = decoder(c);
         l.idleTimeoutSeconds = s.idleTimeoutSeconds;
+        l.udpReceiveBufferBytes = s.udpReceiveBufferBytes;
         l.maxConnections = s.maxConnections;
         l.maxConnectionsPerSource = s.maxConnectionsPerSource;
         l.handshakeTimeoutSeconds = s.handshakeTimeoutSeconds;

@@ -53,6 +53,7 @@ class ConfigLoaderTest {
             assertEquals("none", c.engine.sync);
             assertEquals("backoff", c.engine.waitStrategy);
             assertEquals(256, c.engine.journalWriteBehindMb);
+            assertEquals(8 * 1024 * 1024, c.ingest.syslog.udpReceiveBufferBytes);
             assertEquals(3, c.federation.corroboration.minSocs);
             assertEquals(Duration.ofHours(1), c.federation.corroboration.window);
             assertNull(c.sharing.pseudonymize.key);
@@ -154,6 +155,8 @@ class ConfigLoaderTest {
         assertTrue(error("engine: {ring_size: 1000}").contains("power of two"));
         assertTrue(error("engine: {sync: sometimes}").contains("key 'engine.sync'"));
         assertTrue(error("engine: {journal_write_behind_mb: 64}").contains("expected 0 (off) or at least 200"));
+        assertTrue(error("ingest: {syslog: {udp_receive_buffer_bytes: 1000}}")
+            .contains("key 'ingest.syslog.udp_receive_buffer_bytes'"));
         assertTrue(error("ingest: {syslog: {udp: maybe}}").contains("key 'ingest.syslog.udp'"));
         assertTrue(error("ingest: {syslog: {tlp: purple}}").contains("key 'ingest.syslog.tlp'"));
         assertTrue(error("soc: [a, b]").contains("key 'soc'"));
