@@ -35,7 +35,7 @@ import java.io.File;
  */
 final class WriteBehind {
     private static final Logger LOG = LoggerFactory.getLogger(WriteBehind.class);
-    /** Writeback is started for each full step the appender has written. */
+    /** Unit of writeback and dropping: one sync_file_range and one fadvise per 8 MiB. */
     static final long STEP = 8L << 20;
     /** Default distance behind the appender at which written pages are written back and dropped (see above). */
     static final long LAG = 256L << 20;

@@ -329,7 +329,8 @@ public final class ConfigLoader {
         out.add("ingest.syslog: enabled=" + s.enabled + ", bind=" + s.bind + ", port=" + s.port + ", udp=" + s.udp
             + ", tcp=" + s.tcp + ", max_frame_bytes=" + s.maxFrameBytes + ", format=" + s.format + ", tlp=" + s.tlp
             + ", policy=" + s.policy + ", lenient=" + s.lenient + ", time_zone=" + s.timeZone
-            + ", idle_timeout_seconds=" + s.idleTimeoutSeconds + ", udp_receive_buffer_bytes=" + s.udpReceiveBufferBytes);
+            + ", idle_timeout_seconds=" + s.idleTimeoutSeconds
+            + ", udp_receive_buffer_bytes=" + s.udpReceiveBufferBytes);
         out.add("ingest.tls: bind=" + c.ingest.tls.bind + ", port=" + c.ingest.tls.port + ", cert=" + c.ingest.tls.cert
             + ", key=" + c.ingest.tls.key + ", client_ca=" + c.ingest.tls.clientCa);
         out.add("ingest.relp: enabled=" + c.ingest.relp.enabled + ", bind=" + c.ingest.relp.bind + ", port="
