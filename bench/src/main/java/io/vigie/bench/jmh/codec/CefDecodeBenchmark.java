@@ -55,19 +55,38 @@ public class CefDecodeBenchmark {
     @Param({"corpus", "corpusForced", "corpusBare", "firewall"})
     public String lines;
 
+    /**
+     * Events decoded into, in turn (a power of two). 1: one event, hot in cache; 16384: as many as the engine's ring
+     * has slots, so each decode writes into an event last written 16384 decodes ago (cold), as on the IO thread.
+     */
+    @Param({"1"})
+    public int slots;
+
     private byte[][] frames;
     private AutoDetectDecoder decoder;
+    private TelemetryEvent[] events;
     private final TelemetryEvent event = new TelemetryEvent();
     private int next;
+    private int slot;
 
     @Setup
     public void setUp() {
         frames = "firewall".equals(lines) ? new byte[][] {FIREWALL.getBytes(StandardCharsets.UTF_8)}
             : corpus("corpusBare".equals(lines));
+        if (Integer.bitCount(slots) != 1) {
+            throw new IllegalArgumentException("slots must be a power of two: " + slots);
+        }
+        events = new TelemetryEvent[slots];
+        events[0] = event;
+        for (int i = 1; i < slots; i++) {
+            events[i] = new TelemetryEvent();
+        }
         decoder = new AutoDetectDecoder("corpusForced".equals(lines) ? EventFormat.CEF : EventFormat.AUTO,
             new DecoderSettings(), new MessageDecoders());
         // Every frame must decode: a reject would measure the error path instead.
-        for (final byte[] f : frames) {
+        for (int i = 0; i < Math.max(frames.length, slots); i++) {
+            final byte[] f = frames[i % frames.length];
+            final TelemetryEvent event = events[i & (slots - 1)];
             event.reset();
             event.setRaw(f, 0, f.length);
             decoder.decode(event);
@@ -98,7 +117,8 @@ public class CefDecodeBenchmark {
     public int decode() {
         final byte[] line = frames[next];
         next = next + 1 == frames.length ? 0 : next + 1;
-        final TelemetryEvent e = event;
+        final TelemetryEvent e = events[slot];
+        slot = (slot + 1) & (slots - 1);
         e.reset();
         e.receivedNanos = 1_764_748_862_000_000_000L;
         e.setRaw(line, 0, line.length);
