@@ -26,12 +26,22 @@ public final class TelemetryEvent {
     /** Field id stored for an entry whose name did not fit in the dictionary (name kept inline in the arena). */
     public static final int INLINE_NAME = -2;
 
-    private static final int INITIAL_BYTES = 2048;
+    /** Initial size of the slot's one buffer: the raw frame, then the arena. */
+    private static final int INITIAL_BYTES = 4096;
     private static final int INITIAL_FIELDS = 32;
 
     // --- frame and provenance -------------------------------------------------------------------------------
+    /**
+     * The slot's one buffer: the raw frame at [0, rawLength), then the arena of field values from {@link #arenaBase}.
+     * A field whose value is a slice of the raw bytes points into the frame itself (no copy); values a decoder builds
+     * (unescaped, numbers, constants) go to the arena. So a decoded frame costs one copy of its bytes, not two, and
+     * one cold buffer per ring slot instead of two. Nothing may change the bytes below {@code arenaBase}: they are
+     * the evidence the journal keeps ({@link #ownValue} gives a field a private copy before an in-place change).
+     */
     private byte[] raw = new byte[INITIAL_BYTES];
     private int rawLength;
+    /** Start of the arena in {@link #raw}: the raw length when the frame was set. */
+    private int arenaBase;
     /** Receive time, epoch nanoseconds (the {@code event.created} field). */
     public long receivedNanos;
     /** Receive time on the monotonic clock ({@link System#nanoTime()}), for stage latencies only. */
@@ -69,7 +79,6 @@ public final class TelemetryEvent {
     private int[] nameOffsets = new int[INITIAL_FIELDS];
     private int[] nameLengths = new int[INITIAL_FIELDS];
     private int fieldCount;
-    private byte[] arena = new byte[INITIAL_BYTES];
     private int arenaLength;
     private int openField = -1;
     /** Count of buffer growths this slot did (rare allocation on the event path is counted). */
@@ -78,6 +87,7 @@ public final class TelemetryEvent {
     /** Clears the slot for a new frame; keeps its buffers. */
     public void reset() {
         rawLength = 0;
+        arenaBase = 0;
         receivedNanos = 0;
         receivedMonoNanos = 0;
         timestampNanos = NO_TIME;
@@ -100,7 +110,7 @@ public final class TelemetryEvent {
     /** Removes all fields (used when a decoder restarts on another format). */
     public void clearFields() {
         fieldCount = 0;
-        arenaLength = 0;
+        arenaLength = arenaBase;
         openField = -1;
     }
 
@@ -116,15 +126,17 @@ public final class TelemetryEvent {
     }
 
     /**
-     * Ensures the raw buffer holds {@code length} bytes and sets the raw length; the caller then copies the frame
-     * into {@link #raw()}. Returns the buffer.
+     * Ensures the buffer holds a {@code length}-byte frame and sets the raw length; the caller then copies the frame
+     * into {@link #raw()}. Returns the buffer. Clears the fields (their arena starts after the frame).
      */
     public byte[] rawBuffer(final int length) {
-        if (raw.length < length) {
-            raw = new byte[Math.max(length, raw.length * 2)];
+        if (raw.length < length + INITIAL_BYTES / 2) {
+            raw = new byte[Math.max(length + INITIAL_BYTES / 2, raw.length * 2)];
             growths++;
         }
         rawLength = length;
+        arenaBase = length;
+        clearFields();
         return raw;
     }
 
@@ -135,20 +147,45 @@ public final class TelemetryEvent {
 
     // --- writing fields -------------------------------------------------------------------------------------
 
-    /** Adds a field whose value is a byte range; returns the entry index. */
+    /** Adds a field whose value is a byte range (copied into the arena); returns the entry index. */
     public int addField(final int id, final byte[] src, final int offset, final int length) {
         final int i = newEntry(id);
         ensureArena(length);
-        System.arraycopy(src, offset, arena, arenaLength, length);
+        System.arraycopy(src, offset, raw, arenaLength, length);
         valueOffsets[i] = arenaLength;
         valueLengths[i] = length;
         arenaLength += length;
         return i;
     }
 
-    /** Adds a field whose value is a slice of this event's own raw bytes. */
+    /**
+     * Adds a field whose value is a slice of this event's own raw bytes: the entry points into the frame, nothing is
+     * copied. Its bytes must not be changed in place (call {@link #ownValue} first).
+     */
     public int addRawField(final int id, final int rawOffset, final int length) {
-        return addField(id, raw, rawOffset, length);
+        if (rawOffset < 0 || length < 0 || rawOffset + length > rawLength) {
+            throw new IndexOutOfBoundsException("raw slice [" + rawOffset + ", +" + length + ") of " + rawLength);
+        }
+        final int i = newEntry(id);
+        valueOffsets[i] = rawOffset;
+        valueLengths[i] = length;
+        return i;
+    }
+
+    /**
+     * Gives an entry's value a private copy in the arena when it points into the raw frame, so that a decoder may
+     * change it in place (lower-case it) without touching the evidence. Returns the entry.
+     */
+    public int ownValue(final int index) {
+        final int off = valueOffsets[index];
+        if (off < arenaBase) {
+            final int len = valueLengths[index];
+            ensureArena(len);
+            System.arraycopy(raw, off, raw, arenaLength, len);
+            valueOffsets[index] = arenaLength;
+            arenaLength += len;
+        }
+        return index;
     }
 
     /** Adds a field with a decimal integer value (no allocation). */
@@ -156,7 +193,7 @@ public final class TelemetryEvent {
         final int i = newEntry(id);
         ensureArena(20);
         valueOffsets[i] = arenaLength;
-        arenaLength = writeLong(arena, arenaLength, value);
+        arenaLength = writeLong(raw, arenaLength, value);
         valueLengths[i] = arenaLength - valueOffsets[i];
         return i;
     }
@@ -175,11 +212,11 @@ public final class TelemetryEvent {
         }
         final int i = newEntry(INLINE_NAME);
         ensureArena(nameLength + length);
-        System.arraycopy(name, nameOffset, arena, arenaLength, nameLength);
+        System.arraycopy(name, nameOffset, raw, arenaLength, nameLength);
         nameOffsets[i] = arenaLength;
         nameLengths[i] = nameLength;
         arenaLength += nameLength;
-        System.arraycopy(src, offset, arena, arenaLength, length);
+        System.arraycopy(src, offset, raw, arenaLength, length);
         valueOffsets[i] = arenaLength;
         valueLengths[i] = length;
         arenaLength += length;
@@ -200,13 +237,13 @@ public final class TelemetryEvent {
     /** Appends one byte to the open field. */
     public void appendByte(final byte b) {
         ensureArena(1);
-        arena[arenaLength++] = b;
+        raw[arenaLength++] = b;
     }
 
     /** Appends bytes to the open field. */
     public void appendBytes(final byte[] src, final int offset, final int length) {
         ensureArena(length);
-        System.arraycopy(src, offset, arena, arenaLength, length);
+        System.arraycopy(src, offset, raw, arenaLength, length);
         arenaLength += length;
     }
 
@@ -257,9 +294,12 @@ public final class TelemetryEvent {
         return valueLengths[index];
     }
 
-    /** The value bytes of all fields; a field's value is [valueOffset, valueOffset + valueLength). */
+    /**
+     * The bytes of all field values; a field's value is [valueOffset, valueOffset + valueLength). The same array as
+     * {@link #raw()}: values may point into the frame. Read-only below the arena (see {@link #ownValue}).
+     */
     public byte[] arena() {
-        return arena;
+        return raw;
     }
 
     /** Index of the first entry with this id, or -1. */
@@ -292,14 +332,14 @@ public final class TelemetryEvent {
     /** The name of an entry (allocates for inline names; off the event path). */
     public String fieldName(final int index) {
         if (ids[index] == INLINE_NAME) {
-            return new String(arena, nameOffsets[index], nameLengths[index], StandardCharsets.UTF_8);
+            return new String(raw, nameOffsets[index], nameLengths[index], StandardCharsets.UTF_8);
         }
         return Fields.name(ids[index]);
     }
 
     /** An entry's value as a String (allocates; off the event path: alerts, CLI, tests). */
     public String value(final int index) {
-        return new String(arena, valueOffsets[index], valueLengths[index], StandardCharsets.UTF_8);
+        return new String(raw, valueOffsets[index], valueLengths[index], StandardCharsets.UTF_8);
     }
 
     /** The first value of a field as a String, or null (allocates; off the event path). */
@@ -324,7 +364,7 @@ public final class TelemetryEvent {
         if (i < 0) {
             return missing;
         }
-        return parseLong(arena, valueOffsets[i], valueLengths[i], missing);
+        return parseLong(raw, valueOffsets[i], valueLengths[i], missing);
     }
 
     /** Copies the peer address as a String (allocates; off the event path). */
@@ -347,7 +387,10 @@ public final class TelemetryEvent {
     /** Copies everything (used by tools and tests to keep an event beyond its slot's life). */
     public void copyTo(final TelemetryEvent dst) {
         dst.reset();
-        dst.setRaw(raw, 0, rawLength);
+        dst.rawBuffer(arenaLength);
+        System.arraycopy(raw, 0, dst.raw, 0, arenaLength);
+        dst.rawLength = rawLength;
+        dst.arenaBase = arenaBase;
         dst.receivedNanos = receivedNanos;
         dst.receivedMonoNanos = receivedMonoNanos;
         dst.timestampNanos = timestampNanos;
@@ -366,8 +409,6 @@ public final class TelemetryEvent {
         dst.sourceLine = sourceLine;
         dst.flags = flags;
         dst.ensureFields(fieldCount);
-        dst.ensureArena(arenaLength);
-        System.arraycopy(arena, 0, dst.arena, 0, arenaLength);
         System.arraycopy(ids, 0, dst.ids, 0, fieldCount);
         System.arraycopy(valueOffsets, 0, dst.valueOffsets, 0, fieldCount);
         System.arraycopy(valueLengths, 0, dst.valueLengths, 0, fieldCount);
@@ -457,7 +498,6 @@ public final class TelemetryEvent {
         }
         final int i = fieldCount++;
         ids[i] = id;
-        nameLengths[i] = 0;
         return i;
     }
 
@@ -474,8 +514,8 @@ public final class TelemetryEvent {
     }
 
     private void ensureArena(final int extra) {
-        if (arenaLength + extra > arena.length) {
-            arena = Arrays.copyOf(arena, Math.max(arenaLength + extra, arena.length * 2));
+        if (arenaLength + extra > raw.length) {
+            raw = Arrays.copyOf(raw, Math.max(arenaLength + extra, raw.length * 2));
             growths++;
         }
     }

@@ -665,7 +665,11 @@ public final class CefDecoder {
 
     private int addMapped(final TelemetryEvent event, final byte[] raw, final int kind, final int id,
                           final int start, final int end, final boolean backslash) {
-        final int entry = addValue(event, raw, id, 0, 0, start, end, backslash);
+        int entry = addValue(event, raw, id, 0, 0, start, end, backslash);
+        if (kind == LOWER || kind == HASH) {
+            // Lower-cased in place below: a private copy first, so that the raw frame (the evidence) is untouched.
+            entry = event.ownValue(entry);
+        }
         final byte[] arena = event.arena();
         final int off = event.valueOffset(entry);
         final int len = event.valueLength(entry);

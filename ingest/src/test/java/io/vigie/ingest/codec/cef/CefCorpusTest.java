@@ -76,6 +76,8 @@ class CefCorpusTest {
             for (final String line : lines) {
                 final TelemetryEvent e = listenerEvent(line);
                 d.decode(e);
+                // Field values may point into the frame; lower-cased ones (proto, hashes...) must not change it.
+                assertEquals(line, new String(e.raw(), 0, e.rawLength(), StandardCharsets.UTF_8), "raw bytes intact");
                 if (e.rejectReason != 0 || e.format != EventFormat.CEF || field(e, "cef.version").isEmpty()) {
                     notCef.append(e.format).append(' ').append(RejectReason.of(e.rejectReason)).append(": ")
                         .append(line, 0, Math.min(line.length(), 80)).append('\n');
