@@ -35,16 +35,7 @@ class PageToucherTest {
             for (int i = 0; i < records; i++) {
                 // Sizes from 1 byte to 3 pages, so records start and end anywhere in a page; no zero bytes, so a
                 // stray zero written by the toucher would show.
-                final byte[] raw = new byte[1 + random.nextInt(i % 100 == 0 ? 12_000 : 400)];
-                for (int j = 0; j < raw.length; j++) {
-                    raw[j] = (byte) (1 + random.nextInt(255));
-                }
-                sent[i] = raw;
-                e.reset();
-                e.setRaw(raw, 0, raw.length);
-                e.listenerId = 0;
-                e.receivedNanos = i;
-                journal.append(e, false, Integer.MAX_VALUE);
+                sent[i] = appendRandom(journal, e, random, 1 + random.nextInt(i % 100 == 0 ? 12_000 : 400), i);
             }
             touched = journal.pagesTouchedAhead();
             journal.closeAppender();
@@ -78,16 +69,7 @@ class PageToucherTest {
             .touchAhead("test-touch", WriteBehind.STEP)) {
             final TelemetryEvent e = new TelemetryEvent();
             for (int i = 0; i < records; i++) {
-                final byte[] raw = new byte[1000 + random.nextInt(7_000)];
-                for (int j = 0; j < raw.length; j++) {
-                    raw[j] = (byte) (1 + random.nextInt(255));
-                }
-                sent[i] = raw;
-                e.reset();
-                e.setRaw(raw, 0, raw.length);
-                e.listenerId = 0;
-                e.receivedNanos = i;
-                journal.append(e, false, Integer.MAX_VALUE);
+                sent[i] = appendRandom(journal, e, random, 1000 + random.nextInt(7_000), i);
             }
             // ~54 MB written: the toucher's thread catches up with the last position within a few milliseconds.
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -109,5 +91,20 @@ class PageToucherTest {
             }
             assertFalse(reader.next(e), "no record past the last one");
         }
+    }
+
+    /** Appends a record of {@code length} random bytes, none of them zero, stamped {@code n}; returns its bytes. */
+    private static byte[] appendRandom(final RawJournal journal, final TelemetryEvent e, final SplittableRandom random,
+                                       final int length, final long n) {
+        final byte[] raw = new byte[length];
+        for (int j = 0; j < raw.length; j++) {
+            raw[j] = (byte) (1 + random.nextInt(255));
+        }
+        e.reset();
+        e.setRaw(raw, 0, raw.length);
+        e.listenerId = 0;
+        e.receivedNanos = n;
+        journal.append(e, false, Integer.MAX_VALUE);
+        return raw;
     }
 }
