@@ -41,15 +41,7 @@ class PageToucherTest {
             journal.closeAppender();
         }
         assertTrue(touched > 0, "the toucher faulted pages in ahead of the appender");
-        try (RawJournalReader reader = new RawJournalReader(dir)) {
-            final TelemetryEvent e = new TelemetryEvent();
-            for (int i = 0; i < records; i++) {
-                assertTrue(reader.next(e), "record " + i);
-                assertEquals(i, e.receivedNanos);
-                assertArrayEquals(sent[i], Arrays.copyOf(e.raw(), e.rawLength()), "record " + i);
-            }
-            assertFalse(reader.next(e), "no record past the last one");
-        }
+        assertReadsBack(sent);
     }
 
     /**
@@ -82,15 +74,7 @@ class PageToucherTest {
         }
         assertTrue(behind >= 2 * WriteBehind.STEP, "written behind and dropped: " + behind + " bytes");
         assertEquals(0, failures, "no write-behind call refused by the kernel");
-        try (RawJournalReader reader = new RawJournalReader(dir)) {
-            final TelemetryEvent e = new TelemetryEvent();
-            for (int i = 0; i < records; i++) {
-                assertTrue(reader.next(e), "record " + i);
-                assertEquals(i, e.receivedNanos);
-                assertArrayEquals(sent[i], Arrays.copyOf(e.raw(), e.rawLength()), "record " + i);
-            }
-            assertFalse(reader.next(e), "no record past the last one");
-        }
+        assertReadsBack(sent);
     }
 
     /** Appends a record of {@code length} random bytes, none of them zero, stamped {@code n}; returns its bytes. */
@@ -106,5 +90,18 @@ class PageToucherTest {
         e.receivedNanos = n;
         journal.append(e, false, Integer.MAX_VALUE);
         return raw;
+    }
+
+    /** Every record reads back in order, byte for byte, stamped with its number; none after the last. */
+    private void assertReadsBack(final byte[][] sent) {
+        try (RawJournalReader reader = new RawJournalReader(dir)) {
+            final TelemetryEvent e = new TelemetryEvent();
+            for (int i = 0; i < sent.length; i++) {
+                assertTrue(reader.next(e), "record " + i);
+                assertEquals(i, e.receivedNanos);
+                assertArrayEquals(sent[i], Arrays.copyOf(e.raw(), e.rawLength()), "record " + i);
+            }
+            assertFalse(reader.next(e), "no record past the last one");
+        }
     }
 }

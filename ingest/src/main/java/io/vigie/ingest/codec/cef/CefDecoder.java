@@ -733,13 +733,7 @@ public final class CefDecoder {
                     continue;
                 }
                 // The label text is a field name: copied out of the arena first (adding a field may grow it).
-                int n = 0;
-                if (isReserved(arena, labelOffset, labelLength)) {
-                    System.arraycopy(EXTENSIONS_PREFIX, 0, nameScratch, 0, EXTENSIONS_PREFIX.length);
-                    n = EXTENSIONS_PREFIX.length;
-                }
-                System.arraycopy(arena, labelOffset, nameScratch, n, labelLength);
-                n += labelLength;
+                final int n = labelName(arena, labelOffset, labelLength);
                 event.addNamedField(nameScratch, 0, n, arena, event.valueOffset(valueEntry),
                     event.valueLength(valueEntry));
             }
@@ -747,17 +741,25 @@ public final class CefDecoder {
     }
 
     /**
-     * Label cache miss: the field id of a label text ({@code cef.extensions.<label>} in a reserved namespace), cached
-     * when there is room; {@link ShortKeyCache#MISSING} when the dictionary is full (the name is then kept inline).
+     * Writes the field name of a label text into {@link #nameScratch} ({@code cef.extensions.<label>} when the label
+     * falls in a reserved namespace); returns its length.
      */
-    private long labelId(final byte[] arena, final int labelOffset, final int labelLength) {
+    private int labelName(final byte[] arena, final int labelOffset, final int labelLength) {
         int n = 0;
         if (isReserved(arena, labelOffset, labelLength)) {
             System.arraycopy(EXTENSIONS_PREFIX, 0, nameScratch, 0, EXTENSIONS_PREFIX.length);
             n = EXTENSIONS_PREFIX.length;
         }
         System.arraycopy(arena, labelOffset, nameScratch, n, labelLength);
-        n += labelLength;
+        return n + labelLength;
+    }
+
+    /**
+     * Label cache miss: the field id of a label text ({@code cef.extensions.<label>} in a reserved namespace), cached
+     * when there is room; {@link ShortKeyCache#MISSING} when the dictionary is full (the name is then kept inline).
+     */
+    private long labelId(final byte[] arena, final int labelOffset, final int labelLength) {
+        final int n = labelName(arena, labelOffset, labelLength);
         final int id = Fields.intern(nameScratch, 0, n);
         if (id < 0) {
             return ShortKeyCache.MISSING;
