@@ -11,7 +11,9 @@ import io.vigie.engine.ring.TelemetryEvent;
 public interface Detector {
     /**
      * Sees every accepted, journaled event (every worker sees every event); evaluates the part this worker owns
-     * (see {@link DetectorFactory#create}) and emits alerts through the sink.
+     * (see {@link DetectorFactory#create}) and emits alerts through the sink. The event is not changed before the
+     * next {@link #onBatchEnd} returns (a worker's ring slots are not reused within its batch), so a detector may
+     * finish its work on it, emitting to the sink given here, up to then.
      */
     void onEvent(TelemetryEvent event, AlertSink sink);
 

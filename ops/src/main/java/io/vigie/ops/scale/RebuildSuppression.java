@@ -1,6 +1,5 @@
 package io.vigie.ops.scale;
 
-import io.vigie.engine.alert.Alert;
 import io.vigie.engine.detect.AlertSink;
 import io.vigie.engine.detect.Detector;
 import io.vigie.engine.detect.DetectorFactory;
@@ -31,13 +30,18 @@ public final class RebuildSuppression implements DetectorFactory {
         return new Suppressing(inner.create(ordinal, workers), rebuildListenerId);
     }
 
-    /** Passes events through; drops the alerts emitted while a rebuild event is being evaluated. */
-    private static final class Suppressing implements Detector, AlertSink {
+    /**
+     * Passes events through; drops the alerts of rebuild events. Each kind of event gets its own sink, because the
+     * detector may emit an event's alerts after {@link #onEvent} returns (up to the batch end, to the sink it was
+     * given with that event).
+     */
+    private static final class Suppressing implements Detector {
         private final Detector detector;
         private final int rebuildListenerId;
         private AlertSink downstream;
-        private boolean rebuilding;
         private long suppressed;
+        private final AlertSink live = alert -> downstream.emit(alert);
+        private final AlertSink muted = alert -> suppressed++;
 
         Suppressing(final Detector detector, final int rebuildListenerId) {
             this.detector = detector;
@@ -47,28 +51,18 @@ public final class RebuildSuppression implements DetectorFactory {
         @Override
         public void onEvent(final TelemetryEvent event, final AlertSink sink) {
             downstream = sink;
-            rebuilding = event.listenerId == rebuildListenerId;
-            detector.onEvent(event, this);
-            rebuilding = false;
+            detector.onEvent(event, event.listenerId == rebuildListenerId ? muted : live);
         }
 
         @Override
         public void onBatchEnd(final long nowNanos, final AlertSink sink) {
+            downstream = sink;
             detector.onBatchEnd(nowNanos, sink);
         }
 
         @Override
         public void onStart() {
             detector.onStart();
-        }
-
-        @Override
-        public void emit(final Alert alert) {
-            if (rebuilding) {
-                suppressed++;
-                return;
-            }
-            downstream.emit(alert);
         }
     }
 }

@@ -51,6 +51,15 @@ public interface CorrelationHook {
     /** A base rule matched an owned event. {@code ruleIndex} is the rule's index in the compiled rule set. */
     void onMatch(int ruleIndex, TelemetryEvent event, AlertSink sink);
 
+    /**
+     * {@link #onMatch}, which the hook may apply later in the same batch (by the next {@link #onBatchEnd}, in arrival
+     * order, with the same result): the caller guarantees that the event is not changed before then, as a rule
+     * worker's ring slots are not. Event path: no allocation.
+     */
+    default void onMatchInBatch(int ruleIndex, TelemetryEvent event, AlertSink sink) {
+        onMatch(ruleIndex, event, sink);
+    }
+
     /** True when the base rule's own alert must not be emitted (every referring correlation has generate: false). */
     boolean suppressesAlert(int ruleIndex);
 

@@ -103,7 +103,7 @@ public final class SigmaDetector implements Detector {
                 continue;
             }
             if (wants) {
-                hook.onMatch(idx, event, sink);
+                hook.onMatchInBatch(idx, event, sink);
                 if (hook.suppressesAlert(idx)) {
                     continue;
                 }

@@ -546,6 +546,45 @@ class CorrelationEngineTest {
     }
 
     @Test
+    void shouldGiveTheSameAlertsWhenMatchesArePipelined() {
+        // Enough keys for the event_count state to pass the prefetch threshold, so matches really queue; out-of-order
+        // and late events, and batch ends at random points, inside and across queued groups.
+        final List<String> direct = pipelineRun(false);
+        final List<String> queued = pipelineRun(true);
+        assertTrue(direct.size() > 1000, direct.size() + " alerts");
+        assertEquals(direct, queued);
+    }
+
+    private static List<String> pipelineRun(final boolean inBatch) {
+        final CorrelationConfig config = new CorrelationConfig();
+        config.maxKeys = 50_000;
+        final Harness h = new Harness(MIXED, config, 1);
+        h.inBatch = inBatch;
+        final Random events = new Random(7);
+        final Random clock = new Random(8);
+        double t = 0;
+        for (int i = 0; i < 200_000; i++) {
+            t += events.nextInt(3) * 0.001;
+            final double jitter = events.nextInt(20) == 0 ? -events.nextInt(40) : 0;
+            final String ip = "10." + events.nextInt(4) + "." + events.nextInt(100) + "." + events.nextInt(100);
+            final String rule = events.nextInt(15) == 0 ? "ok" : "failed";
+            h.match(rule, h.event(t + jitter, "source.ip", ip, "user.name", "u" + events.nextInt(5),
+                "n", Integer.toString(events.nextInt(20))));
+            if (clock.nextInt(40) == 0) {
+                h.batchEnd(i);
+            }
+        }
+        h.batchEnd(0);
+        h.flush();
+        assertEquals(inBatch, h.engine().pipelinedMatches() > 100_000, h.engine().pipelinedMatches() + " queued");
+        final List<String> out = new ArrayList<>();
+        for (final Alert a : h.alerts) {
+            out.add(Harness.render(a));
+        }
+        return out;
+    }
+
+    @Test
     void shouldNotAllocateOnTheEventPathInSteadyState() {
         final Harness h = new Harness(EVENT_COUNT.replace("gte: 5", "gte: 200").replace("60s", "10s")
             + "---\ntitle: users\nid: vc-2\ncorrelation: {type: value_count, rules: [failed], group-by: [source.ip], "

@@ -31,6 +31,10 @@ final class Harness {
     CorrelationSet set;
     CorrelationEngine[] engines;
     final List<Alert> alerts = new ArrayList<>();
+    /** One sink for every match, as a rule worker has (the match pipeline applies queued matches to it). */
+    final io.vigie.engine.detect.AlertSink sink = alerts::add;
+    /** Feed matches by {@code onMatchInBatch} (as a rule worker does) instead of {@code onMatch}. */
+    boolean inBatch;
     long seq;
 
     Harness(final String yaml) {
@@ -120,8 +124,13 @@ final class Harness {
     void match(final String rule, final TelemetryEvent e) {
         final int idx = ruleIndex.get(rule);
         for (int w = 0; w < engines.length; w++) {
-            if (engines[w].owns(idx, e, w, engines.length)) {
-                engines[w].onMatch(idx, e, alerts::add);
+            if (!engines[w].owns(idx, e, w, engines.length)) {
+                continue;
+            }
+            if (inBatch) {
+                engines[w].onMatchInBatch(idx, e, sink);
+            } else {
+                engines[w].onMatch(idx, e, sink);
             }
         }
     }
