@@ -39,6 +39,7 @@ public final class VigieCli implements Callable<Integer> {
     }
 
     /** Runs the CLI and exits with its code. */
+    @SuppressForbidden(reason = "the entry point hands the process's standard streams to the commands")
     public static void main(final String[] args) {
         // A SOC product must not phone home: Chronicle's usage analytics off before any Chronicle class loads
         // (the artifact is also excluded from the build; this covers `java -jar vigie.jar` without the launcher).

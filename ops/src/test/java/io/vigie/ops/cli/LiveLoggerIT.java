@@ -109,6 +109,6 @@ class LiveLoggerIT {
         cmd.addAll(List.of("-n", "127.0.0.1", "-P", Integer.toString(port), "-t", "sshd", msg));
         final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         assertTrue(p.waitFor(10, TimeUnit.SECONDS), "logger did not finish");
-        assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes()));
+        assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
     }
 }

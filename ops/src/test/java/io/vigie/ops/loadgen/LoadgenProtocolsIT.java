@@ -149,7 +149,7 @@ class LoadgenProtocolsIT {
             Assumptions.abort("openssl absent: " + e.getMessage());
             return;
         }
-        final String out = new String(p.getInputStream().readAllBytes());
+        final String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + out);
     }

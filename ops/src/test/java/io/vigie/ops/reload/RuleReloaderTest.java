@@ -38,7 +38,7 @@ class RuleReloaderTest {
     void shouldReloadOnceAFileChangeIsStableAndRefuseInvalidSets() throws Exception {
         final Path rules = Files.createDirectories(dir.resolve("rules"));
         final Path file = rules.resolve("a.yml");
-        Files.write(file, String.format(RULE, "one").getBytes(StandardCharsets.UTF_8));
+        Files.write(file, String.format(java.util.Locale.ROOT, RULE, "one").getBytes(StandardCharsets.UTF_8));
         final VigieConfig c = ConfigLoader.parse("data_dir: " + dir + "\n", "vigie.yaml", n -> null);
         final DetectionOptions o = new DetectionOptions();
         final DetectionSetup d = DetectionSetup.create(c, List.of(rules), o);
@@ -47,7 +47,7 @@ class RuleReloaderTest {
             assertTrue(r.reload("test").applied());
             assertFalse(r.pollFiles(), "nothing changed");
 
-            Files.write(file, String.format(RULE, "number two").getBytes(StandardCharsets.UTF_8));
+            Files.write(file, String.format(java.util.Locale.ROOT, RULE, "number two").getBytes(StandardCharsets.UTF_8));
             assertFalse(r.pollFiles(), "changed: wait one poll for the writes to settle");
             assertTrue(r.pollFiles(), "stable: reload");
             assertEquals("marker number two", d.factory().ruleSet().rule(0).title());

@@ -636,6 +636,6 @@ class CorrelationEngineTest {
         assertEquals(-1250.0, CorrelationEngine.parseDouble(b, 0, 7));
         assertTrue(Double.isNaN(CorrelationEngine.parseDouble(b, 0, 9)));
         assertTrue(Double.isNaN(CorrelationEngine.parseDouble(b, 7, 2)));
-        assertEquals(42.0, CorrelationEngine.parseDouble("42".getBytes(), 0, 2));
+        assertEquals(42.0, CorrelationEngine.parseDouble("42".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, 2));
     }
 }

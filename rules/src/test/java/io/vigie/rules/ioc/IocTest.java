@@ -223,7 +223,7 @@ class IocTest {
             while (!stop.get()) {
                 ref.set(ref.get() == a ? b : a);
             }
-        });
+        }, "indicator-swapper");
         swapper.start();
         final IocMatcher m = new IocMatcher(ref, 0, 1);
         final TelemetryEvent e = event(1, "source.ip", "192.0.2.1", "destination.ip", "192.0.2.2");

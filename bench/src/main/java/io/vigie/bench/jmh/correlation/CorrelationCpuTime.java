@@ -3,6 +3,7 @@ package io.vigie.bench.jmh.correlation;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * The {@link CorrelationBenchmark} workloads timed by the driving thread's CPU time instead of wall time: on a
@@ -43,7 +44,7 @@ public final class CorrelationCpuTime {
             final long cpuA = run(a, events, mx);
             sink += a.seq;
             if (round >= WARMUP_ROUNDS && b == null) {
-                System.out.printf("workload=%s keys=%d round=%d cpuNsPerEvent=%.1f%n", workload, keys,
+                System.out.printf(Locale.ROOT, "workload=%s keys=%d round=%d cpuNsPerEvent=%.1f%n", workload, keys,
                     round - WARMUP_ROUNDS, cpuA / (double) events);
             }
             if (b != null) {
@@ -52,7 +53,7 @@ public final class CorrelationCpuTime {
                 if (round >= WARMUP_ROUNDS) {
                     final int r = round - WARMUP_ROUNDS;
                     ratios[r] = cpuB / (double) cpuA;
-                    System.out.printf("workload=%s keys=%d round=%d inBatch cpuNsPerEvent=%.1f onMatch "
+                    System.out.printf(Locale.ROOT, "workload=%s keys=%d round=%d inBatch cpuNsPerEvent=%.1f onMatch "
                         + "cpuNsPerEvent=%.1f onMatch/inBatch=%.2f%n", workload, keys, r, cpuA / (double) events,
                         cpuB / (double) events, ratios[r]);
                 }
@@ -60,7 +61,7 @@ public final class CorrelationCpuTime {
         }
         if (b != null) {
             Arrays.sort(ratios);
-            System.out.printf("# median onMatch/inBatch=%.2f (min %.2f, max %.2f)%n", (ratios[ROUNDS / 2 - 1]
+            System.out.printf(Locale.ROOT, "# median onMatch/inBatch=%.2f (min %.2f, max %.2f)%n", (ratios[ROUNDS / 2 - 1]
                 + ratios[ROUNDS / 2]) / 2, ratios[0], ratios[ROUNDS - 1]);
         }
         System.out.println("# alerts=" + a.sink.alerts + (b != null ? "/" + b.sink.alerts : "") + " checksum=" + sink);

@@ -148,6 +148,18 @@ final class Grok {
         return new Compiled(expr, p, groups, fields.toArray(new String[0]), types.toArray(new Type[0]));
     }
 
+    /** {@code a:b:c} as {a, b, c}, empty parts kept (as {@code split(":", -1)}, with no regex in a codec package). */
+    private static String[] splitColons(final String s) {
+        final List<String> parts = new ArrayList<>(3);
+        int from = 0;
+        for (int c = s.indexOf(':'); c >= 0; c = s.indexOf(':', from)) {
+            parts.add(s.substring(from, c));
+            from = c + 1;
+        }
+        parts.add(s.substring(from));
+        return parts.toArray(new String[0]);
+    }
+
     private static String expand(final String expr, final Map<String, String> custom, final List<String> fields,
                                  final List<Type> types, final int depth) {
         if (depth > 32) {
@@ -166,7 +178,7 @@ final class Grok {
             if (close < 0) {
                 throw new IllegalArgumentException("bad pattern: unterminated %{ in " + expr);
             }
-            final String[] parts = expr.substring(ref + 2, close).split(":", -1);
+            final String[] parts = splitColons(expr.substring(ref + 2, close));
             final String name = parts[0];
             String def = custom.get(name);
             if (def == null) {

@@ -114,7 +114,7 @@ class FirewallDecodersTest {
             + "outside:1.2.3.4/53 dst inside:10.0.0.1/53 by access-group \"x\"");
         e.reset();
         e.setRaw(raw, 0, raw.length);
-        final int msg = new String(raw).indexOf("Deny");
+        final int msg = new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("Deny");
         assertTrue(d.decode(e, msg, raw.length));
         assertEquals("106023", e.get(Fields.EVENT_CODE));
         assertEquals("1.2.3.4", e.get(Fields.SOURCE_IP));

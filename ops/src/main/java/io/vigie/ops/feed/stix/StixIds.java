@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.UUID;
 
 /** STIX identifiers (name-based UUID v5, RFC 4122 section 4.3) and timestamps (RFC 3339, UTC, milliseconds). */
@@ -14,9 +15,9 @@ public final class StixIds {
     /** Vigie's namespace for name-based ids (a fixed random UUID; changing it changes every served id). */
     public static final UUID NAMESPACE = UUID.fromString("6f0c3f3e-2c55-4e0e-9a46-7d1c0b8e5a21");
     private static final DateTimeFormatter MILLIS =
-        DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+        DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter MICROS =
-        DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+        DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private StixIds() {
     }

@@ -58,7 +58,7 @@ class CefForwarderIT {
                 } catch (IOException e) {
                     // closed
                 }
-            });
+            }, "cef-receiver");
             thread.setDaemon(true);
             thread.start();
         }

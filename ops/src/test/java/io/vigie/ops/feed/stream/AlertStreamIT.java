@@ -51,7 +51,7 @@ class AlertStreamIT {
                 } catch (InterruptedException | RuntimeException e) {
                     failure.set(e);
                 }
-            });
+            }, "alert-emitter");
             try (SseClient c = new SseClient(h.port, AlertStream.PATH + "?from=start", "amber", null, 0)) {
                 c.socket.setSoTimeout(30_000);
                 assertEquals(200, c.status);
@@ -108,7 +108,7 @@ class AlertStreamIT {
                     a.extra.put("padding", pad);
                     h.engine.emit(a);
                 }
-            });
+            }, "alert-emitter");
             emitter.start();
             int received = 0;
             while (received < n) {
