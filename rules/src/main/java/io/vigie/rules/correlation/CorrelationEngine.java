@@ -108,8 +108,7 @@ public final class CorrelationEngine implements CorrelationHook {
      * 1.4x, 12 MB 1.7x, 25 MB (100k keys) 1.5x; smaller states mostly hit in cache, where the queue is pure cost.
      */
     private static final int PREFETCH_LONGS = (4 << 20) / Long.BYTES;
-    /** Per pipeline entry: the correlation of the rule's first feed (-1 none) and its key hash (for the prefetch). */
-    private final int[] pipeFeeds = new int[PIPELINE];
+    /** Per pipeline entry: the key hash of its rule's first feed (for the prefetch). */
     private final int[] pipeHashes = new int[PIPELINE];
     private int pipeTail;
     /** Sum of the prefetching loads, stored so that the JIT keeps them. */
@@ -365,9 +364,10 @@ public final class CorrelationEngine implements CorrelationHook {
     }
 
     /**
-     * Applies every pipelined match, in arrival order. When a rule's window state is larger than the cache holds
-     * ({@link #PREFETCH_LONGS}), two passes over the matches first load their key-table entries, then the hot records
-     * those point to, issuing independent loads back to back so that their misses overlap.
+     * Applies every pipelined match, in arrival order, after two passes over them that load their key-table entries,
+     * then the hot records those point to, issuing independent loads back to back so that their misses overlap. Every
+     * queued match passed {@link #worthPrefetching}, and feeds and states cannot change before this drain (a new set
+     * is bound only after one), so the passes need no checks.
      */
     private void drainPipeline() {
         final int n = pipeTail;
@@ -376,43 +376,26 @@ public final class CorrelationEngine implements CorrelationHook {
         }
         pipeTail = 0;
         long sum = 0;
-        boolean any = false;
         for (int k = 0; k < n; k++) {
-            pipeFeeds[k] = -1;
-            final int ruleIndex = pipeRules[k];
-            if (ruleIndex < ruleFeeds.length) {
-                final int[] feeds = ruleFeeds[ruleIndex];
-                if (feeds != null && feeds.length > 0) {
-                    final int c = feeds[0];
-                    final RuleState s = states[c];
-                    if (s.hot.length >= PREFETCH_LONGS) {
-                        final int hash = keyHash(s.rule, feeds[1], pipeEvents[k]);
-                        pipeFeeds[k] = c;
-                        pipeHashes[k] = hash;
-                        sum += s.table[hash & s.mask];
-                        any = true;
-                    }
+            final int[] feeds = ruleFeeds[pipeRules[k]];
+            final RuleState s = states[feeds[0]];
+            final int hash = keyHash(s.rule, feeds[1], pipeEvents[k]);
+            pipeHashes[k] = hash;
+            sum += s.table[hash & s.mask];
+        }
+        for (int k = 0; k < n; k++) {
+            final RuleState s = states[ruleFeeds[pipeRules[k]][0]];
+            final int v = s.table[pipeHashes[k] & s.mask];
+            if (v != 0) {
+                final int h = ((v & s.slotMask) - 1) * s.stride;
+                final long[] hot = s.hot;
+                sum += hot[h + RuleState.META];
+                if (s.ring) {
+                    sum += hot[h + RuleState.RING + s.capacity - 1] + hot[h + s.seqAt];
                 }
             }
         }
-        if (any) {
-            for (int k = 0; k < n; k++) {
-                final int c = pipeFeeds[k];
-                if (c >= 0) {
-                    final RuleState s = states[c];
-                    final int v = s.table[pipeHashes[k] & s.mask];
-                    if (v != 0) {
-                        final int h = ((v & s.slotMask) - 1) * s.stride;
-                        final long[] hot = s.hot;
-                        sum += hot[h + RuleState.META];
-                        if (s.ring) {
-                            sum += hot[h + RuleState.RING + s.capacity - 1] + hot[h + s.seqAt];
-                        }
-                    }
-                }
-            }
-            prefetched += sum;
-        }
+        prefetched += sum;
         final AlertSink sink = pipeSink;
         for (int k = 0; k < n; k++) {
             onMatch(pipeRules[k], pipeEvents[k], sink);
