@@ -59,6 +59,75 @@ class ReplayIT {
     }
 
     @Test
+    void shouldCorrelateExactlyWhenTheWindowStateIsLargeEnoughToBePipelined() throws Exception {
+        // 60,000 sources with one failure each inside one minute keep ~30k keys live on each of the two workers:
+        // over 4 MB of event_count state each, so the workers apply these matches through the prefetching pipeline (matches queued until
+        // their batch ends, read from ring slots the publisher must not reuse before then). Among them, 50 sources
+        // fail 5 times (must fire, once each) and 50 fail 4 times (must not).
+        final Path rules = dir.resolve("brute.yml");
+        Files.write(rules, String.join("\n",
+            "title: ssh failed password",
+            "name: ssh_failed",
+            "id: 0d3b6c7e-3f55-4c1a-9a51-5b1e8f1f2a01",
+            "logsource: {product: linux, service: sshd}",
+            "detection:",
+            "  keywords: ['Failed password']",
+            "  condition: keywords",
+            "level: low",
+            "---",
+            "title: ssh brute force",
+            "id: 0d3b6c7e-3f55-4c1a-9a51-5b1e8f1f2a02",
+            "correlation: {type: event_count, rules: [ssh_failed], group-by: [source.ip], timespan: 60s,",
+            "  condition: {gte: 5}}",
+            "level: high",
+            "").getBytes(StandardCharsets.UTF_8));
+        final List<String> lines = new ArrayList<>();
+        final java.util.Random random = new java.util.Random(5);
+        final List<String> attackers = new ArrayList<>();
+        for (int i = 0; i < 60_000; i++) {
+            lines.add("10." + (i >> 16) + "." + ((i >> 8) & 0xFF) + "." + (i & 0xFF));
+        }
+        for (int i = 0; i < 50; i++) {
+            attackers.add("192.0.2." + i);
+            for (int k = 0; k < 5; k++) {
+                lines.add("192.0.2." + i);
+            }
+            for (int k = 0; k < 4; k++) {
+                lines.add("198.51.100." + i);
+            }
+        }
+        java.util.Collections.shuffle(lines, random);
+        final StringBuilder log = new StringBuilder();
+        for (int n = 0; n < lines.size(); n++) {
+            // 2,000 lines per second of event time: all within 31 s
+            log.append(String.format(java.util.Locale.ROOT, "Mar 30 16:00:%02d host sshd[%d]: Failed password for root "
+                + "from %s port 22 ssh2%n", n / 2000, 1000 + n % 5000, lines.get(n)));
+        }
+        final Path file = dir.resolve("brute.log");
+        Files.write(file, log.toString().getBytes(StandardCharsets.UTF_8));
+        // A 64-slot ring: the publisher reuses a slot soon after a worker's batch releases it, so a match applied
+        // after its batch ended would read another line's fields.
+        final Path config = dir.resolve("small-ring.yaml");
+        Files.write(config, "engine: {ring_size: 64, workers: 2}\n".getBytes(StandardCharsets.UTF_8));
+        final Cli r = Cli.run("replay", "--config", config.toString(), "--rules", rules.toString(), file.toString());
+        assertEquals(0, r.code, r.err);
+        assertTrue(r.err.contains("replay: events=" + lines.size() + " parsed=" + lines.size() + " rejected=0"), r.err);
+        final List<String> fired = new ArrayList<>();
+        for (final String line : r.out.split("\n")) {
+            if (!line.isEmpty()) {
+                final JsonNode a = new ObjectMapper().readTree(line);
+                assertEquals("0d3b6c7e-3f55-4c1a-9a51-5b1e8f1f2a02", a.get("rule").get("id").asText(), line);
+                assertEquals(5, a.get("count").asInt(), line);
+                assertEquals(5, a.get("events").size(), line);
+                fired.add(a.get("group").get("source.ip").asText());
+            }
+        }
+        java.util.Collections.sort(fired);
+        java.util.Collections.sort(attackers);
+        assertEquals(attackers, fired);
+    }
+
+    @Test
     void shouldReplayTheCorpusWithTheBundledRules() throws Exception {
         final String corpus = System.getProperty("vigie.corpus", "../../shared/corpus");
         final Path auth = Path.of(corpus, "syslog", "elastic-examples", "auth.log");
