@@ -70,6 +70,12 @@ public final class CorrelationEngine implements CorrelationHook {
     /** Per base rule index: (correlation, position) pairs it feeds. */
     private int[][] ruleFeeds = new int[64][];
     private boolean[] ruleSuppressed = new boolean[64];
+    /**
+     * Per base rule: its matches go through the match pipeline ({@link #worthPrefetching}), kept up to date when
+     * feeds are bound and when a state's hot records grow past {@link #PREFETCH_LONGS}, so that the per-event test is
+     * one array read instead of a chain of four dependent loads.
+     */
+    private boolean[] rulePipelined = new boolean[64];
     private final List<String[]> wanted = new ArrayList<>();
     private volatile CorrelationSet pending;
 
@@ -140,6 +146,7 @@ public final class CorrelationEngine implements CorrelationHook {
         if (ruleIndex >= ruleFeeds.length) {
             ruleFeeds = Arrays.copyOf(ruleFeeds, Math.max(ruleIndex + 1, ruleFeeds.length * 2));
             ruleSuppressed = Arrays.copyOf(ruleSuppressed, ruleFeeds.length);
+            rulePipelined = Arrays.copyOf(rulePipelined, ruleFeeds.length);
         }
         final List<Integer> feeds = new ArrayList<>();
         boolean generated = false;
@@ -155,6 +162,7 @@ public final class CorrelationEngine implements CorrelationHook {
         }
         ruleFeeds[ruleIndex] = toArray(feeds);
         ruleSuppressed[ruleIndex] = !feeds.isEmpty() && !generated;
+        rulePipelined[ruleIndex] = worthPrefetching(ruleIndex);
         return !feeds.isEmpty();
     }
 
@@ -248,6 +256,7 @@ public final class CorrelationEngine implements CorrelationHook {
         wanted.clear();
         Arrays.fill(ruleFeeds, null);
         Arrays.fill(ruleSuppressed, false);
+        Arrays.fill(rulePipelined, false);
         if (next != null && next != set) {
             pending = null;
             rebind(next);
@@ -336,7 +345,7 @@ public final class CorrelationEngine implements CorrelationHook {
      */
     @Override
     public void onMatchInBatch(final int ruleIndex, final TelemetryEvent event, final AlertSink sink) {
-        if (!worthPrefetching(ruleIndex)) {
+        if (ruleIndex >= rulePipelined.length || !rulePipelined[ruleIndex]) {
             // State that stays in cache gains nothing from the pipeline: applied now (after any earlier match).
             drainPipeline();
             onMatch(ruleIndex, event, sink);
@@ -361,6 +370,17 @@ public final class CorrelationEngine implements CorrelationHook {
         }
         final int[] feeds = ruleFeeds[ruleIndex];
         return feeds != null && feeds.length > 0 && states[feeds[0]].hot.length >= PREFETCH_LONGS;
+    }
+
+    /** A state's hot records grew (a new key): re-derives {@link #rulePipelined} once they pass the threshold. */
+    private void grown(final RuleState s) {
+        if (s.hot.length < PREFETCH_LONGS || s.pipelined) {
+            return;
+        }
+        s.pipelined = true;
+        for (int i = 0; i < ruleFeeds.length; i++) {
+            rulePipelined[i] = worthPrefetching(i);
+        }
     }
 
     /**
@@ -586,6 +606,7 @@ public final class CorrelationEngine implements CorrelationHook {
             }
             slot = s.add(keyScratch, keyLength, hash);
             slotIsNew = true;
+            grown(s);
         }
         return slot;
     }
@@ -696,8 +717,10 @@ public final class CorrelationEngine implements CorrelationHook {
         long first = t;
         long inWindow = 0;
         if (s.ring) {
+            final int h = slot * s.stride;
+            final long meta = s.hot[h + RuleState.META];
             for (int k = 0, n = s.count(slot); k < n; k++) {
-                final long time = s.hot[slot * s.stride + RuleState.RING + k];
+                final long time = s.hot[s.ringTime(h, meta, k)];
                 if (time >= from && time != Long.MIN_VALUE) {
                     inWindow++;
                     first = Math.min(first, time);
@@ -749,11 +772,11 @@ public final class CorrelationEngine implements CorrelationHook {
     // --- window entries -----------------------------------------------------------------------------------------
 
     /**
-     * Exact event_count: adds time t to the slot's sorted window (as {@link #append} does for entry arrays: when
-     * full, first drop times before {@code pruneBefore}, then the oldest, which loses no decision), and returns how
-     * many times are at or after {@code from}. The oldest time is always at the record's first window position, so
-     * the window's loads do not wait for META (no head index to read first): the record's lines miss in parallel.
-     * Dropping shifts the (at most {@link RuleState#MAX_RING}) times and seqs down, in lines already loaded.
+     * Exact event_count: adds time t to the slot's window (as {@link #append} does for entry arrays: when full, first
+     * drop times before {@code pruneBefore}, then the oldest, which loses no decision), and returns how many times are
+     * at or after {@code from}. The window is a circular buffer in the record (see {@link RuleState}): dropping only
+     * moves its head, so a saturated group (more events than the threshold needs, the common case of a flood) costs
+     * one time and one seq written per event, not a shift of the whole window.
      *
      * <p>This is the common case only (an event no older than the group's newest, no source file), small enough
      * for the JIT to inline into {@link #apply}; the rest goes to {@link #ringInsert}.
@@ -763,15 +786,16 @@ public final class CorrelationEngine implements CorrelationHook {
         final long[] hot = s.hot;
         final int h = slot * s.stride;
         final int base = h + RuleState.RING;
+        final int m = s.ringMask;
         final long meta = hot[h + RuleState.META];
         int n = (int) (meta >>> RuleState.COUNT_SHIFT);
-        if (source >>> 40 != 0 || s.ringSource != null || n > 0 && hot[base + n - 1] > t) {
+        int head = (int) (meta >>> RuleState.HEAD_SHIFT) & m;
+        if (source >>> 40 != 0 || s.ringSource != null || n > 0 && hot[base + ((head + n - 1) & m)] > t) {
             return ringInsert(s, slot, t, seq, source, pruneBefore, from);
         }
-        final int seqBase = h + s.seqAt;
         if (n == s.capacity) {
             int drop = 0;
-            while (drop < n && hot[base + drop] < pruneBefore) {
+            while (drop < n && hot[base + ((head + drop) & m)] < pruneBefore) {
                 drop++;
             }
             if (drop == 0) {
@@ -779,43 +803,43 @@ public final class CorrelationEngine implements CorrelationHook {
                 s.saturated++;
             }
             n -= drop;
-            for (int i = 0; i < n; i++) {
-                hot[base + i] = hot[base + i + drop];
-                hot[seqBase + i] = hot[seqBase + i + drop];
-            }
+            head = (head + drop) & m;
         }
-        hot[base + n] = t;
-        hot[seqBase + n] = seq;
+        final int p = (head + n) & m;
+        hot[base + p] = t;
+        hot[h + s.seqAt + p] = seq;
         n++;
-        hot[h + RuleState.META] = (meta & ~RuleState.COUNT_MASK) | ((long) n << RuleState.COUNT_SHIFT);
+        hot[h + RuleState.META] = (meta & ~(RuleState.COUNT_MASK | RuleState.HEAD_MASK))
+            | ((long) n << RuleState.COUNT_SHIFT) | ((long) head << RuleState.HEAD_SHIFT);
         int below = 0;
-        while (below < n && hot[base + below] < from) {
+        while (below < n && hot[base + ((head + below) & m)] < from) {
             below++;
         }
         return n - below;
     }
 
     /**
-     * {@link #ringAppend} in general: out-of-order times shift newer ones up; source files are kept. The drop loop is
-     * repeated here on purpose: as a shared helper it was compiled on its own first, and C2 then refused to inline
-     * its compiled body into {@link #apply} ("too big", PrintInlining), costing a call per saturated event (measured
-     * 7.9 vs 8.4 M events/s, interleaved JMH runs).
+     * {@link #ringAppend} in general: an out-of-order time moves the newer ones up one position; source files are
+     * kept. The drop loop is repeated here on purpose: as a shared helper it was compiled on its own first, and C2
+     * then refused to inline its compiled body into {@link #apply} ("too big", PrintInlining), costing a call per
+     * saturated event (measured 7.9 vs 8.4 M events/s, interleaved JMH runs).
      */
     private static int ringInsert(final RuleState s, final int slot, final long t, final long seq,
                                   final long source, final long pruneBefore, final long from) {
         final long[] hot = s.hot;
         // 0 = packSource(-1, line): no file, so the evidence is the seq; a source array only once files are seen
         final long[] sources = source >>> 40 != 0 ? s.ringSource() : s.ringSource;
-        final int cap = s.capacity;
         final int h = slot * s.stride;
         final int base = h + RuleState.RING;
         final int seqBase = h + s.seqAt;
-        final int evBase = slot * cap;
+        final int evBase = slot * s.ringWidth;
+        final int m = s.ringMask;
         final long meta = hot[h + RuleState.META];
         int n = (int) (meta >>> RuleState.COUNT_SHIFT);
-        if (n == cap) {
+        int head = (int) (meta >>> RuleState.HEAD_SHIFT) & m;
+        if (n == s.capacity) {
             int drop = 0;
-            while (drop < n && hot[base + drop] < pruneBefore) {
+            while (drop < n && hot[base + ((head + drop) & m)] < pruneBefore) {
                 drop++;
             }
             if (drop == 0) {
@@ -824,32 +848,30 @@ public final class CorrelationEngine implements CorrelationHook {
                 s.saturated++;
             }
             n -= drop;
-            for (int i = 0; i < n; i++) {
-                hot[base + i] = hot[base + i + drop];
-                hot[seqBase + i] = hot[seqBase + i + drop];
-            }
-            if (sources != null) {
-                System.arraycopy(sources, evBase + drop, sources, evBase, n);
-            }
+            head = (head + drop) & m;
         }
         int p = n;
-        // Insert after every time <= t (out-of-order events shift the newer ones up one position).
-        for (; p > 0 && hot[base + p - 1] > t; p--) {
-            hot[base + p] = hot[base + p - 1];
-            hot[seqBase + p] = hot[seqBase + p - 1];
+        // Insert after every time <= t (out-of-order events move the newer ones up one position).
+        for (; p > 0 && hot[base + ((head + p - 1) & m)] > t; p--) {
+            final int to = (head + p) & m;
+            final int from1 = (head + p - 1) & m;
+            hot[base + to] = hot[base + from1];
+            hot[seqBase + to] = hot[seqBase + from1];
             if (sources != null) {
-                sources[evBase + p] = sources[evBase + p - 1];
+                sources[evBase + to] = sources[evBase + from1];
             }
         }
-        hot[base + p] = t;
-        hot[seqBase + p] = seq;
+        final int at = (head + p) & m;
+        hot[base + at] = t;
+        hot[seqBase + at] = seq;
         if (sources != null) {
-            sources[evBase + p] = source;
+            sources[evBase + at] = source;
         }
         n++;
-        hot[h + RuleState.META] = (meta & ~RuleState.COUNT_MASK) | ((long) n << RuleState.COUNT_SHIFT);
+        hot[h + RuleState.META] = (meta & ~(RuleState.COUNT_MASK | RuleState.HEAD_MASK))
+            | ((long) n << RuleState.COUNT_SHIFT) | ((long) head << RuleState.HEAD_SHIFT);
         int below = 0;
-        while (below < n && hot[base + below] < from) {
+        while (below < n && hot[base + ((head + below) & m)] < from) {
             below++;
         }
         return n - below;
@@ -1210,12 +1232,14 @@ public final class CorrelationEngine implements CorrelationHook {
                           final List<String> out) {
         if (s.ring) {
             // Already in time order (ties in arrival order).
+            final int h = slot * s.stride;
+            final long meta = s.hot[h + RuleState.META];
             for (int k = 0, n = s.count(slot); k < n && out.size() < config.maxEvidence; k++) {
-                final long time = s.hot[slot * s.stride + RuleState.RING + k];
+                final int p = s.ringPosition(meta, k);
+                final long time = s.hot[h + RuleState.RING + p];
                 if (time != Long.MIN_VALUE && time >= from) {
-                    final int o = slot * s.capacity + k;
-                    final String ref = evidenceRef(s.hot[slot * s.stride + s.seqAt + k],
-                        s.ringSource != null ? s.ringSource[o] : 0);
+                    final String ref = evidenceRef(s.hot[h + s.seqAt + p],
+                        s.ringSource != null ? s.ringSource[slot * s.ringWidth + p] : 0);
                     if (!out.contains(ref)) {
                         out.add(ref);
                     }

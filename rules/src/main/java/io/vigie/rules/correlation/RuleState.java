@@ -24,10 +24,11 @@ import java.util.Arrays;
  *   +5 INC_COUNT, +6 INC_LAST, +7 INC_LAST_EMIT: the open incident's count, last seen and last emission      |
  *   other rules (stride 9):                                                                                 |
  *   +8 METRIC | bits of the last metric (double)                                                            |
- *   ring rules (exact event_count, capacity &lt;= MAX_RING; stride 8 + 2 * capacity rounded up to 8 longs):  |
- *   +8 ..     | the window's event times, sorted ascending, the oldest first (dropping shifts them down)      |
- *   seqAt ..  | the seq of each window position (the line(s) after the times; sources in ringSource,        |
- *             | allocated on the rule's first event read from a file), read only to build an alert's evidence |
+ *   ring rules (exact event_count, capacity &lt;= MAX_RING; width = capacity rounded up to 8; stride 8 + 2 * width):
+ *   +8 ..     | the window's event times, a circular buffer of width positions: count (META 32-63) times in  |
+ *             | ascending order from position head (META 27-31), wrapping; dropping the oldest moves head    |
+ *   seqAt ..  | the seq at each position (the line(s) after the times; sources in ringSource[slot * width +  |
+ *             | position], allocated on the rule's first event read from a file), read only for evidence    |
  *             | the metric is not stored: lastMetric() counts the times at or after MAX - timespan           |
  *   cold:     keyHashes[slot] (table rebuild, removal), timerIds[slot] (TIMED says whether one is armed)      |
  *
@@ -89,6 +90,9 @@ final class RuleState {
     static final long ACTIVE = 1L << 24;
     static final long REFERENCED = 1L << 25;
     static final long USED = 1L << 26;
+    /** Ring rules: the position of the oldest window time (bits 27-31 of META, below the count). */
+    static final int HEAD_SHIFT = 27;
+    static final long HEAD_MASK = 0x1FL << HEAD_SHIFT;
     static final int COUNT_SHIFT = 32;
     static final long COUNT_MASK = 0xFFFF_FFFF_0000_0000L;
     private static final long LOW_MASK = 0xFFFF_FFFFL;
@@ -108,7 +112,13 @@ final class RuleState {
     final int stride;
     /** Ring rules: offset in a record of the seqs of the ring positions (the line(s) after the times). */
     final int seqAt;
+    /** Ring rules: positions in a record's circular buffer (capacity rounded up to a power of two, 8 or 16). */
+    final int ringWidth;
+    /** {@link #ringWidth} - 1. */
+    final int ringMask;
     boolean restarted;
+    /** The hot records reached the engine's match-pipeline threshold (set once by the engine, never cleared). */
+    boolean pipelined;
 
     // key index
     int[] table;
@@ -167,6 +177,8 @@ final class RuleState {
         final int lines = (capacity + 7) & ~7;
         this.stride = ring ? HOT + 2 * lines : HOT + 1;
         this.seqAt = RING + lines;
+        this.ringWidth = ring ? lines : 0;
+        this.ringMask = ring ? lines - 1 : 0;
         rebindRule(rule);
         final int slots = Math.min(INITIAL_SLOTS, maxKeys);
         slotMask = -1 >>> Integer.numberOfLeadingZeros(maxKeys);
@@ -191,7 +203,7 @@ final class RuleState {
     /** Allocates {@link #ringSource} on the rule's first event with a source file (rare, counted). */
     long[] ringSource() {
         if (ringSource == null) {
-            ringSource = new long[allocated * capacity];
+            ringSource = new long[allocated * ringWidth];
             growths++;
         }
         return ringSource;
@@ -209,7 +221,7 @@ final class RuleState {
         final int old = allocated;
         hot = Arrays.copyOf(hot == null ? new long[0] : hot, ORIGIN + slots * stride);
         if (ring && ringSource != null) {
-            ringSource = Arrays.copyOf(ringSource, slots * capacity);
+            ringSource = Arrays.copyOf(ringSource, slots * ringWidth);
         }
         freeNext = Arrays.copyOf(freeNext == null ? new int[0] : freeNext, slots);
         keyHashes = Arrays.copyOf(keyHashes == null ? new int[0] : keyHashes, slots);
@@ -341,11 +353,21 @@ final class RuleState {
         final int n = (int) (meta >>> COUNT_SHIFT);
         int k = 0;
         for (int j = 0; j < n; j++) {
-            if (hot[h + RING + j] >= from) {
+            if (hot[ringTime(h, meta, j)] >= from) {
                 k++;
             }
         }
         return k;
+    }
+
+    /** Ring rules: index in {@link #hot} of window time j (0 = oldest) of the record at h, whose META is meta. */
+    int ringTime(final int h, final long meta, final int j) {
+        return h + RING + ringPosition(meta, j);
+    }
+
+    /** Ring rules: the circular position of window time j (0 = oldest) given the record's META. */
+    int ringPosition(final long meta, final int j) {
+        return ((int) (meta >>> HEAD_SHIFT) + j) & ringMask;
     }
 
     // --- keys ---------------------------------------------------------------------------------------------------
