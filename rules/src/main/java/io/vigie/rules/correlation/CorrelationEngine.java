@@ -10,6 +10,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -59,7 +60,26 @@ public final class CorrelationEngine implements CorrelationHook {
     private static final int[] NO_FEEDS = new int[0];
     private static final long BUCKET_COUNT_MASK = (1L << 24) - 1;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Seed of the truncated-key digest: fixed, so that a key's identity (and incident id) is the same in every run. */
     private static final long SEED = 0xcbf29ce484222325L;
+    /**
+     * Secret seeds of the key-table and value hashes, drawn once per process (all workers must agree: they partition
+     * keys by this hash). With fixed ones, keys that collide could be computed offline and sent to turn every lookup
+     * of a rule into a scan of its whole table (hash flooding); with these, nobody outside the process knows which
+     * keys collide. Nothing that leaves the process depends on them.
+     */
+    private static final long K0;
+    private static final long K1;
+    private static final long K2;
+    private static final long K3;
+
+    static {
+        final SecureRandom r = new SecureRandom();
+        K0 = r.nextLong();
+        K1 = r.nextLong();
+        K2 = r.nextLong();
+        K3 = r.nextLong();
+    }
 
     private CorrelationSet set;
     private CorrelationConfig config;
@@ -476,7 +496,7 @@ public final class CorrelationEngine implements CorrelationHook {
                         s.skippedNoValue++;
                         return;
                     }
-                    aux = hash64(event.arena(), event.valueOffset(i), event.valueLength(i));
+                    aux = seededHash64(event.arena(), event.valueOffset(i), event.valueLength(i));
                     break;
                 }
                 case VALUE_SUM:
@@ -1374,7 +1394,7 @@ public final class CorrelationEngine implements CorrelationHook {
             scratchGrowths++;
         }
         final byte[] arena = event.arena();
-        long h = SEED;
+        long h = K0;
         int len = 0;
         for (int f = 0; f < ids.length; f++) {
             final int i = event.indexOf(ids[f]);
@@ -1400,9 +1420,12 @@ public final class CorrelationEngine implements CorrelationHook {
 
     /**
      * The common key: one group-by field whose encoding (u16 length + bytes) fits the hot record's three key words.
-     * Builds the words straight from the event's arena (three loads, no copy) and hashes them with three independent
-     * multiplies and one avalanche, instead of the byte-stream hash of longer keys. Every key of a one-field rule up
-     * to this length takes this path (owns, lookup and insert alike), so each key always has the same hash.
+     * Builds the words straight from the event's arena (three loads, no copy) and hashes them with two rounds of
+     * 64x64 to 128-bit multiply-and-fold over the words masked with the process's secret seeds (the first round's two
+     * products are independent), instead of the byte-stream hash of longer keys: 2 multiplies deep where a sum of
+     * products and a murmur avalanche were 3, on the path every event of a correlation waits on. Every key of a
+     * one-field rule up to this length takes this path (owns, lookup and insert alike), so each key always has the
+     * same hash.
      */
     private int wordKeyHash(final byte[] arena, final int off, final int len) {
         final long v0 = bytesAt(arena, off, len);
@@ -1417,8 +1440,13 @@ public final class CorrelationEngine implements CorrelationHook {
         keyWords = true;
         keyInScratch = false;
         keyLength = len + 2;
-        final long f = fmix(w0 * 0x9E3779B97F4A7C15L + w1 * 0xC2B2AE3D27D4EB4FL + w2 * 0x165667B19E3779F9L);
+        final long f = fold(fold(w0 ^ K0, w1 ^ K1) ^ K2, w2 ^ K3);
         return (int) (f ^ (f >>> 32));
+    }
+
+    /** Both halves of the 128-bit product, folded: every output bit depends on every input bit of both. */
+    private static long fold(final long a, final long b) {
+        return Math.multiplyHigh(a, b) ^ (a * b);
     }
 
     /** Up to 8 bytes of b from off, little-endian, only the first n (n &lt;= 0: none), zero above. */
@@ -1445,8 +1473,13 @@ public final class CorrelationEngine implements CorrelationHook {
     }
 
     private static int hash32(final byte[] b, final int len) {
-        final long h = hash64(b, 0, len);
+        final long h = seededHash64(b, 0, len);
         return (int) (h ^ (h >>> 32));
+    }
+
+    /** {@link #hash64} under the process's secret seed: for the key table and value indexes, never for identities. */
+    static long seededHash64(final byte[] b, final int off, final int len) {
+        return fmix(hashBytes(mix(K0, len), b, off, len));
     }
 
     /** A 64-bit hash of b[off, off + len): 8 bytes per step, then a final avalanche (murmur3 fmix64). */
