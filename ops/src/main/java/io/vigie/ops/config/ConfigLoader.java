@@ -152,11 +152,12 @@ public final class ConfigLoader {
         c.rulesReload.watch = reload.bool("watch", c.rulesReload.watch);
         c.rulesReload.poll = reload.duration("poll", c.rulesReload.poll);
         final YamlSection corr = top.section("correlation")
-            .allow("out_of_orderness", "late_policy", "max_keys", "max_values");
+            .allow("out_of_orderness", "late_policy", "max_keys", "max_values", "pipeline_min_kb");
         c.correlation.outOfOrderness = corr.duration("out_of_orderness", c.correlation.outOfOrderness);
         c.correlation.latePolicy = corr.choice("late_policy", c.correlation.latePolicy, "apply", "drop");
         c.correlation.maxKeys = corr.integer("max_keys", c.correlation.maxKeys, 1, 100_000_000);
         c.correlation.maxValues = corr.integer("max_values", c.correlation.maxValues, 1, 10_000_000);
+        c.correlation.pipelineMinKb = corr.integer("pipeline_min_kb", c.correlation.pipelineMinKb, 0, 1 << 30);
         final YamlSection stream = top.section("stream").allow("max_pending_events", "max_pending_bytes",
             "stall_timeout", "heartbeat", "max_subscribers");
         c.stream.maxPendingEvents = stream.integer("max_pending_events", c.stream.maxPendingEvents, 1, 1_000_000);

@@ -68,6 +68,8 @@ public final class VigieConfig {
         public String latePolicy = "apply";
         public int maxKeys = 100_000;
         public int maxValues = 256;
+        /** Window state (KiB) past which a rule's matches go through the prefetching match pipeline. */
+        public int pipelineMinKb = 4096;
     }
     public Stream stream = new Stream();
 

@@ -81,6 +81,6 @@ public final class DetectionOptions {
     public boolean watchRules = true;
     /** {@code rules_reload.poll}: how often rule files' mtimes are checked; a change is applied once stable. */
     public Duration rulesPoll = Duration.ofSeconds(2);
-    /** {@code correlation.*}: out_of_orderness, late_policy, max_keys, max_values. */
+    /** {@code correlation.*}: out_of_orderness, late_policy, max_keys, max_values, pipeline_min_kb. */
     public CorrelationConfig correlation = new CorrelationConfig();
 }

@@ -148,6 +148,7 @@ public final class Settings {
             c.correlation.latePolicy.toUpperCase(java.util.Locale.ROOT));
         o.correlation.maxKeys = c.correlation.maxKeys;
         o.correlation.maxValues = c.correlation.maxValues;
+        o.correlation.pipelineMinKb = c.correlation.pipelineMinKb;
         return o;
     }
 }

@@ -75,6 +75,7 @@ class ConfigLoaderTest {
             "  relp: {enabled: true, port: 2515}",
             "http: {bind: 0.0.0.0, port: 9000, tls: {cert: /h.pem, key: /hk.pem}}",
             "engine: {ring_size: 1024, workers: 4, sync: async, wait_strategy: blocking, journal_write_behind_mb: 0}",
+            "correlation: {out_of_orderness: 30s, late_policy: drop, max_keys: 500, max_values: 64, pipeline_min_kb: 0}",
             "sharing:",
             "  pseudonymize: {key_env: VIGIE_KEY, fields: [user.name]}",
             "  subscribers:",
@@ -112,6 +113,11 @@ class ConfigLoaderTest {
         assertEquals("async", c.engine.sync);
         assertEquals("blocking", c.engine.waitStrategy);
         assertEquals(0, c.engine.journalWriteBehindMb);
+        assertEquals(Duration.ofSeconds(30), c.correlation.outOfOrderness);
+        assertEquals("drop", c.correlation.latePolicy);
+        assertEquals(500, c.correlation.maxKeys);
+        assertEquals(64, c.correlation.maxValues);
+        assertEquals(0, c.correlation.pipelineMinKb);
         assertEquals("k3y", c.sharing.pseudonymize.key.value());
         assertEquals(List.of("user.name"), c.sharing.pseudonymize.fields);
         assertEquals("isac-energy", c.sharing.subscribers.get(0).name);

@@ -21,6 +21,13 @@ public final class CorrelationConfig {
     public Map<String, Integer> maxKeysByRule = new LinkedHashMap<>();
     /** Per-rule overrides of {@link #maxValues}, by correlation id or name. */
     public Map<String, Integer> maxValuesByRule = new LinkedHashMap<>();
+    /**
+     * Hot window state (KiB, one rule on one worker) from which a rule's matches are queued and applied in groups
+     * whose memory loads overlap (see {@code CorrelationEngine.onMatchInBatch}); below it they are applied at once.
+     * The default (4 MiB) is where the pipeline started to pay on the 1 MiB-L2, 32 MiB-L3 CI machine; a host with a
+     * larger or quieter cache may want more. 0 pipelines every rule.
+     */
+    public int pipelineMinKb = 4096;
     /** Evidence references kept per alert (the first N contributing events, plus the triggering one). */
     public int maxEvidence = 100;
 

@@ -92,7 +92,7 @@ public final class CorrelationEngine implements CorrelationHook {
     private boolean[] ruleSuppressed = new boolean[64];
     /**
      * Per base rule: its matches go through the match pipeline ({@link #worthPrefetching}), kept up to date when
-     * feeds are bound and when a state's hot records grow past {@link #PREFETCH_LONGS}, so that the per-event test is
+     * feeds are bound and when a state's hot records grow past {@link #pipelineMinLongs}, so that the per-event test is
      * one array read instead of a chain of four dependent loads.
      */
     private boolean[] rulePipelined = new boolean[64];
@@ -129,13 +129,25 @@ public final class CorrelationEngine implements CorrelationHook {
     /** The sink of every pipelined match (a worker has one; another sink drains the pipeline first). */
     private AlertSink pipeSink;
     /**
-     * Hot records of a rule larger than this are prefetched. Measured with CorrelationCpuTime {@code paired} (2-vCPU
-     * EPYC VM, 1 MB L2, shared 32 MB L3): 3 MB of records (10k keys) gained nothing (0.94x, noise), 6 MB (20k keys)
-     * 1.4x, 12 MB 1.7x, 25 MB (100k keys) 1.5x; smaller states mostly hit in cache, where the queue is pure cost.
+     * Hot records (longs) of a rule from which its matches are pipelined: {@link CorrelationConfig#pipelineMinKb}.
+     * Measured with CorrelationCpuTime {@code paired} (2-vCPU EPYC VM, 1 MB L2, shared 32 MB L3): 3 MB of records
+     * (10k keys) gained nothing (0.94-0.96x, noise), 6 MB (20k keys) 1.4x, 12 MB 1.7x, 25 MB (100k keys) 1.5x;
+     * smaller states mostly hit in cache, where the queue is pure cost.
      */
-    private static final int PREFETCH_LONGS = (4 << 20) / Long.BYTES;
+    private long pipelineMinLongs;
     /** Per pipeline entry: the key hash of its rule's first feed (for the prefetch). */
     private final int[] pipeHashes = new int[PIPELINE];
+    /** Per pipelined match whose key took {@link #wordKeyHash}: its words and encoded length (else length -1). */
+    private final long[] pipeWords = new long[3 * PIPELINE];
+    private final int[] pipeKeyLengths = new int[PIPELINE];
+    /**
+     * While a drained match is applied: the key hash and words its prefetch pass computed for (presetRule,
+     * presetPosition), so that {@link #hashKey} does not derive them from the event a second time.
+     */
+    private CorrelationRule presetRule;
+    private int presetPosition;
+    private int presetHash;
+    private int presetIndex;
     private int pipeTail;
     /** Sum of the prefetching loads, stored so that the JIT keeps them. */
     private long prefetched;
@@ -200,6 +212,7 @@ public final class CorrelationEngine implements CorrelationHook {
     private void install(final CorrelationSet newSet, final RuleState[] newStates) {
         set = newSet;
         config = newSet.config();
+        pipelineMinLongs = config.pipelineMinKb * 1024L / Long.BYTES;
         rules = newSet.rules().toArray(new CorrelationRule[0]);
         for (int i = 0; i < rules.length; i++) {
             if (newStates[i] == null) {
@@ -327,7 +340,7 @@ public final class CorrelationEngine implements CorrelationHook {
     }
 
     private boolean ownsPartition(final int c, final int position, final TelemetryEvent event) {
-        return Integer.remainderUnsigned(keyHash(rules[c], position, event), workers) == ordinal;
+        return Integer.remainderUnsigned(hashKey(rules[c], position, event), workers) == ordinal;
     }
 
     @Override
@@ -389,12 +402,12 @@ public final class CorrelationEngine implements CorrelationHook {
             return false;
         }
         final int[] feeds = ruleFeeds[ruleIndex];
-        return feeds != null && feeds.length > 0 && states[feeds[0]].hot.length >= PREFETCH_LONGS;
+        return feeds != null && feeds.length > 0 && states[feeds[0]].hot.length >= pipelineMinLongs;
     }
 
     /** A state's hot records grew (a new key): re-derives {@link #rulePipelined} once they pass the threshold. */
     private void grown(final RuleState s) {
-        if (s.hot.length < PREFETCH_LONGS || s.pipelined) {
+        if (s.hot.length < pipelineMinLongs || s.pipelined) {
             return;
         }
         s.pipelined = true;
@@ -421,6 +434,14 @@ public final class CorrelationEngine implements CorrelationHook {
             final RuleState s = states[feeds[0]];
             final int hash = keyHash(s.rule, feeds[1], pipeEvents[k]);
             pipeHashes[k] = hash;
+            if (keyWords) {
+                pipeWords[3 * k] = keyW0;
+                pipeWords[3 * k + 1] = keyW1;
+                pipeWords[3 * k + 2] = keyW2;
+                pipeKeyLengths[k] = keyLength;
+            } else {
+                pipeKeyLengths[k] = -1;
+            }
             sum += s.table[hash & s.mask];
         }
         for (int k = 0; k < n; k++) {
@@ -438,7 +459,16 @@ public final class CorrelationEngine implements CorrelationHook {
         prefetched += sum;
         final AlertSink sink = pipeSink;
         for (int k = 0; k < n; k++) {
-            onMatch(pipeRules[k], pipeEvents[k], sink);
+            final int rule = pipeRules[k];
+            if (pipeKeyLengths[k] >= 0) {
+                final int[] feeds = ruleFeeds[rule];
+                presetRule = states[feeds[0]].rule;
+                presetPosition = feeds[1];
+                presetHash = pipeHashes[k];
+            }
+            presetIndex = k;
+            onMatch(rule, pipeEvents[k], sink);
+            presetRule = null;
         }
     }
 
@@ -603,7 +633,7 @@ public final class CorrelationEngine implements CorrelationHook {
      */
     private int slotOf(final RuleState s, final CorrelationRule r, final int position, final TelemetryEvent event,
                        final long t, final AlertSink sink) {
-        final int hash = keyHash(r, position, event);
+        final int hash = hashKey(r, position, event);
         slotIsNew = false;
         int slot;
         if (keyWords) {
@@ -1379,6 +1409,24 @@ public final class CorrelationEngine implements CorrelationHook {
      * {@link #MAX_KEY_BYTES} is encoded (truncated) into {@link #keyScratch} and hashed there instead. A one-field key
      * that fits the hot record's key words takes {@link #wordKeyHash} instead. No allocation.
      */
+    /**
+     * {@link #keyHash}, or, for the drained match whose prefetch pass already hashed this (rule, position) key as
+     * words, that hash and those words: a pipelined match then derives its key from the event once, not twice.
+     */
+    private int hashKey(final CorrelationRule r, final int position, final TelemetryEvent event) {
+        if (r != presetRule || position != presetPosition) {
+            return keyHash(r, position, event);
+        }
+        final int k = presetIndex;
+        keyW0 = pipeWords[3 * k];
+        keyW1 = pipeWords[3 * k + 1];
+        keyW2 = pipeWords[3 * k + 2];
+        keyLength = pipeKeyLengths[k];
+        keyWords = true;
+        keyInScratch = false;
+        return presetHash;
+    }
+
     private int keyHash(final CorrelationRule r, final int position, final TelemetryEvent event) {
         final int[] ids = r.groupFieldIds[position];
         if (ids.length == 1) {
