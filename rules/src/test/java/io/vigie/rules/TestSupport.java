@@ -50,7 +50,7 @@ public final class TestSupport {
 
     private static void add(final TelemetryEvent e, final String name, final JsonNode v, final boolean dropSpaces) {
         if (v.isObject()) {
-            final Iterator<Map.Entry<String, JsonNode>> it = v.fields();
+            final Iterator<Map.Entry<String, JsonNode>> it = v.properties().iterator();
             while (it.hasNext()) {
                 final Map.Entry<String, JsonNode> f = it.next();
                 final String key = dropSpaces ? f.getKey().replace(" ", "") : f.getKey();

@@ -226,7 +226,7 @@ public final class SyslogListener implements AutoCloseable {
         // truncates larger ones.
         final int bufferBytes = UDP_BATCH > 1
             ? Transports.datagramBatch(b, udpTransport, MAX_DATAGRAM_BYTES, UDP_BATCH) : MAX_DATAGRAM_BYTES;
-        b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(bufferBytes));
+        b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(bufferBytes));
         return b.bind(settings.bind, p).sync().channel();
     }
 

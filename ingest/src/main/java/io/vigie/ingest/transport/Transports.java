@@ -162,7 +162,7 @@ public final class Transports {
      * each per receive: epoll then uses one {@code recvmmsg} per batch, io_uring keeps {@code batch} receives in
      * flight, NIO reads one datagram per call whatever this says. The receive buffer (one per read, sliced per
      * datagram) is {@code batch * payloadBytes} bytes; returns that size, which the caller must give to the
-     * channel's {@code RCVBUF_ALLOCATOR}.
+     * channel's {@code RECVBUF_ALLOCATOR}.
      */
     public static int datagramBatch(final Bootstrap b, final Kind kind, final int payloadBytes, final int batch) {
         switch (kind) {

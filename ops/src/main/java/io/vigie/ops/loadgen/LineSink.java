@@ -238,7 +238,7 @@ abstract class LineSink implements AutoCloseable {
         EpollUdp(final InetSocketAddress target, final EventLoopGroup group, final boolean segments)
             throws IOException {
             this.target = target;
-            this.segments = segments && io.netty.channel.epoll.SegmentedDatagramPacket.isSupported();
+            this.segments = segments && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
             final Bootstrap b = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
                 .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                 .handler(driverHandler);
@@ -294,7 +294,7 @@ abstract class LineSink implements AutoCloseable {
             if (segmentCount == 1) {
                 channel.write(pending, channel.voidPromise());
             } else {
-                channel.write(new io.netty.channel.epoll.SegmentedDatagramPacket(pending, segmentBytes, target),
+                channel.write(new io.netty.channel.unix.SegmentedDatagramPacket(pending, segmentBytes, target),
                     channel.voidPromise());
             }
             pending = null;

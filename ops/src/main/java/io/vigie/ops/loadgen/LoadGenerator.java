@@ -181,7 +181,7 @@ public final class LoadGenerator {
     /** Waits for every sender, printing the lines sent in each second (all connections summed). */
     private void awaitWithProgress(final List<CompletableFuture<Void>> running, final Sender[] senders,
                                    final long start) throws IOException, InterruptedException {
-        final CompletableFuture<Void> all = CompletableFuture.allOf(running.toArray(new CompletableFuture[0]));
+        final CompletableFuture<Void> all = CompletableFuture.allOf(running.toArray(new CompletableFuture<?>[0]));
         long nextTick = start + 1_000_000_000L;
         long tick = 0;
         long lastTickSent = 0;

@@ -130,6 +130,7 @@ class ScaleOutIT {
     }
 
     @Test
+    @SuppressWarnings("try") // node b leaves mid-test by an explicit close; the try closes it again (idempotent)
     void shouldRaiseTheSameAlertsAsOneNodeAcrossARebalance() throws Exception {
         final List<byte[]> events = events();
         // 13 sources cross before the split (their rebuild must stay silent), 23 after (they need the rebuilt counts).

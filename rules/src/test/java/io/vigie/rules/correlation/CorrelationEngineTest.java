@@ -530,7 +530,7 @@ class CorrelationEngineTest {
         final List<String> fired = new ArrayList<>();
         for (final Alert a : h.alerts) {
             assertEquals(2L, a.count, a.group.toString());
-            fired.add((String) a.group.get("source.ip"));
+            fired.add(a.group.get("source.ip"));
         }
         assertEquals(keys, fired, "one alert per key, each with both of its events");
     }

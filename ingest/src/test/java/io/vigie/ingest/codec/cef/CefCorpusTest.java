@@ -194,7 +194,7 @@ class CefCorpusTest {
             }
             assertEquals(0, e.rejectReason, id + ": " + RejectReason.of(e.rejectReason));
             if (v.has("expected_header")) {
-                final Iterator<Map.Entry<String, JsonNode>> it = v.get("expected_header").fields();
+                final Iterator<Map.Entry<String, JsonNode>> it = v.get("expected_header").properties().iterator();
                 while (it.hasNext()) {
                     final Map.Entry<String, JsonNode> h = it.next();
                     assertEquals(List.of(h.getValue().asText()), values(e, h.getKey()), id + " " + h.getKey());
@@ -229,7 +229,7 @@ class CefCorpusTest {
 
     private void checkExtensions(final Path f, final TelemetryEvent e, final JsonNode ext, final Set<String> skip,
                                  final boolean netty) {
-        final Iterator<Map.Entry<String, JsonNode>> it = ext.fields();
+        final Iterator<Map.Entry<String, JsonNode>> it = ext.properties().iterator();
         while (it.hasNext()) {
             final Map.Entry<String, JsonNode> x = it.next();
             if (skip.contains(x.getKey())) {

@@ -151,7 +151,7 @@ class JsonDecoderTest {
             }
             // Spot-check against Jackson: every scalar of the event is there, flattened under "event.".
             final JsonNode tree = json.readTree(line).get("event");
-            final var it = tree.fields();
+            final var it = tree.properties().iterator();
             while (it.hasNext()) {
                 final var f = it.next();
                 if (f.getValue().isValueNode() && !f.getValue().isNull()) {

@@ -81,8 +81,17 @@ final class EmbeddedKafka implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException {
         admin.close();
-        cluster.close();
+        try {
+            cluster.close();
+        } catch (java.io.IOException | RuntimeException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.IOException("interrupted while stopping Kafka", e);
+        } catch (Exception e) {
+            throw new java.io.IOException(e);
+        }
     }
 }
