@@ -4,7 +4,6 @@ import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.BusySpinWaitStrategy;
-import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
@@ -64,7 +63,9 @@ public final class Engine implements AutoCloseable {
         public int workers = 1;
         /** Journal sync policy (see {@link SyncPolicy}). */
         public SyncPolicy syncPolicy = SyncPolicy.NONE;
-        /** Ring wait strategy: backoff (default, {@link BackoffWaitStrategy}), sleeping, blocking, yielding, busy-spin. */
+        /**
+         * Ring wait strategy: backoff (default, {@link BackoffWaitStrategy}), sleeping, blocking, yielding, busy-spin.
+         */
         public String waitStrategy = "backoff";
         /**
          * Bytes behind the raw journal's appender at which written pages are written back and leave the page cache
@@ -118,7 +119,8 @@ public final class Engine implements AutoCloseable {
         try {
             Files.createDirectories(config.dataDir);
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot create data directory " + config.dataDir + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot create data directory " + config.dataDir + ": " + e.getMessage(),
+                e);
         }
         this.journal = new RawJournal(config.dataDir.resolve("raw"), config.syncPolicy, this::listenerName)
             .touchAhead("vigie-journal-touch", config.journalWriteBehindBytes);

@@ -19,8 +19,8 @@ public final class AlertJson {
 
     /** RFC 3339 UTC text of epoch nanoseconds. */
     public static String time(final long epochNanos) {
-        return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L))
-            .toString();
+        return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
+            Math.floorMod(epochNanos, 1_000_000_000L)).toString();
     }
 
     /** The alert as UTF-8 JSON bytes, no trailing newline. */

@@ -35,7 +35,10 @@ public enum Tlp {
         return ordinal >= 0 && ordinal < VALUES.length ? VALUES[ordinal] : RED;
     }
 
-    /** Parses {@code clear|white|green|amber|amber+strict|red} (also {@code tlp:} / {@code tlp.} prefixes); null if not a label. */
+    /**
+     * Parses {@code clear|white|green|amber|amber+strict|red} (also {@code tlp:} / {@code tlp.} prefixes); null if not
+     * a label.
+     */
     public static Tlp parse(final String text) {
         if (text == null) {
             return null;

@@ -13,7 +13,8 @@ import java.util.Arrays;
  *
  * <pre>
  *   raw[0..rawLength)          the frame exactly as received (the evidence)
- *   field table, entry i:      id[i] | nameOff[i] nameLen[i] (only for ids past the dictionary cap) | valOff[i] valLen[i]
+ *   field table, entry i:      id[i] | valOff[i] valLen[i]
+ *                              | nameOff[i] nameLen[i] (only for ids past the dictionary cap)
  *   arena[0..arenaLength)      field values (and inline names), UTF-8 bytes
  * </pre>
  *

@@ -29,7 +29,7 @@ class PageToucherTest {
         final int records = 60_000;
         final SplittableRandom random = new SplittableRandom(7);
         final byte[][] sent = new byte[records][];
-        long touched;
+        final long touched;
         try (RawJournal journal = new RawJournal(dir, SyncPolicy.NONE, id -> "syslog").touchAhead("test-touch")) {
             final TelemetryEvent e = new TelemetryEvent();
             for (int i = 0; i < records; i++) {

@@ -29,7 +29,8 @@ class RealLogDecodingTest {
     private static final Pattern FAILED = Pattern.compile(
         "sshd\\[\\d+\\]: (?:message repeated \\d+ times: \\[ )?Failed password for (?:invalid user )?(\\S*) ?"
             + "from (\\S+) port \\d+");
-    private static final Pattern ACCEPTED = Pattern.compile("sshd\\[\\d+\\]: Accepted \\S+ for (\\S+) from (\\S+) port");
+    private static final Pattern ACCEPTED =
+        Pattern.compile("sshd\\[\\d+\\]: Accepted \\S+ for (\\S+) from (\\S+) port");
     private static final Pattern INVALID = Pattern.compile("sshd\\[\\d+\\]: Invalid user (\\S*) ?from (\\S+)");
 
     private final AutoDetectDecoder decoder = new AutoDetectDecoder(EventFormat.AUTO, new DecoderSettings(),

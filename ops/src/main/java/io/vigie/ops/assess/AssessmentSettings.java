@@ -108,7 +108,8 @@ public final class AssessmentSettings {
         for (final Map.Entry<String, String> e : text.entrySet()) {
             final String k = e.getKey().toLowerCase(Locale.ROOT);
             if (!t.containsKey(k)) {
-                throw new IllegalArgumentException("unknown threshold '" + e.getKey() + "' (known: medium, high, critical)");
+                throw new IllegalArgumentException("unknown threshold '" + e.getKey()
+                    + "' (known: medium, high, critical)");
             }
             final int v;
             try {

@@ -155,7 +155,8 @@ public final class VigieServer implements AutoCloseable {
             peers.add(new io.vigie.ops.federation.PeerSubscriber.Peer(p.name, () -> url,
                 p.token == null ? null : p.token.value(), p.country, p.sector));
         }
-        final io.vigie.ops.federation.PeerSubscriber.Settings fs = new io.vigie.ops.federation.PeerSubscriber.Settings();
+        final io.vigie.ops.federation.PeerSubscriber.Settings fs =
+            new io.vigie.ops.federation.PeerSubscriber.Settings();
         fs.minBackoff = config.federation.minBackoff;
         fs.maxBackoff = config.federation.maxBackoff;
         fs.idleTimeout = config.federation.idleTimeout;
@@ -205,7 +206,8 @@ public final class VigieServer implements AutoCloseable {
             addresses.put("kafka", "consumer " + k.bootstrap + " " + k.topics);
         }
         if (config.forward.kafka.enabled) {
-            final io.vigie.ops.feed.kafka.KafkaAlertSink.Settings o = new io.vigie.ops.feed.kafka.KafkaAlertSink.Settings();
+            final io.vigie.ops.feed.kafka.KafkaAlertSink.Settings o =
+                new io.vigie.ops.feed.kafka.KafkaAlertSink.Settings();
             o.bootstrap = config.forward.kafka.bootstrap;
             o.topic = config.forward.kafka.topic;
             kafkaAlerts = new io.vigie.ops.feed.kafka.KafkaAlertSink(o, config.dataDir.resolve("alerts"),
@@ -302,7 +304,8 @@ public final class VigieServer implements AutoCloseable {
         if (!c.enabled) {
             return;
         }
-        final io.vigie.ops.feed.forward.CefForwarder.Settings fs = new io.vigie.ops.feed.forward.CefForwarder.Settings();
+        final io.vigie.ops.feed.forward.CefForwarder.Settings fs =
+            new io.vigie.ops.feed.forward.CefForwarder.Settings();
         fs.host = c.host;
         fs.port = c.port;
         fs.tls = c.tls;

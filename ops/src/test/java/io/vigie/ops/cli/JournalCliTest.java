@@ -9,7 +9,6 @@ import io.vigie.engine.ring.TelemetryEvent;
 import io.vigie.engine.status.EngineCounters;
 import io.vigie.engine.status.ListenerCounters;
 import io.vigie.engine.status.RejectReason;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

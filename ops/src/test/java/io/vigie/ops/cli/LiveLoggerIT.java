@@ -46,7 +46,8 @@ class LiveLoggerIT {
             server.start();
             final int port = server.syslogPort();
             for (int i = 0; i < perTransport; i++) {
-                // Even lines match SigmaHQ "Suspicious OpenSSH Daemon Error" (bundled, DRL 1.1); odd lines match nothing.
+                // Even lines match SigmaHQ "Suspicious OpenSSH Daemon Error" (bundled, DRL 1.1); odd lines match
+                // nothing.
                 logger("-T", "--octet-count", port, i % 2 == 0
                     ? "fatal: Corrupted MAC on input from 198.51.100.77 port " + (40000 + i) + " tcp-" + i
                     : "Connection closed by 192.0.2.1 port " + (40000 + i) + " tcp-" + i);
@@ -109,6 +110,7 @@ class LiveLoggerIT {
         cmd.addAll(List.of("-n", "127.0.0.1", "-P", Integer.toString(port), "-t", "sshd", msg));
         final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         assertTrue(p.waitFor(10, TimeUnit.SECONDS), "logger did not finish");
-        assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(0, p.exitValue(),
+            new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -45,7 +45,8 @@ class RealDataReplayIT {
             titles.add(a.path("rule").path("title").asText());
             if (a.path("rule").path("id").asText().equals("c52a914f-3d8b-4b2a-bb75-b3991e75f8ba")) {
                 // The EXECVE record with a0="dd" a1="if=/dev/zero" is line 2 of the file.
-                assertEquals("sh_binary_padding_dd_2020-11-10081941.log:2", a.path("events").get(0).asText(), a.toString());
+                assertEquals("sh_binary_padding_dd_2020-11-10081941.log:2", a.path("events").get(0).asText(),
+                    a.toString());
             }
         }
         assertTrue(titles.stream().anyMatch(t -> t.contains("Binary Padding")), run.toString());

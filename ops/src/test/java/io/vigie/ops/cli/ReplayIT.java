@@ -2,7 +2,6 @@ package io.vigie.ops.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,8 +60,9 @@ class ReplayIT {
     @Test
     void shouldCorrelateExactlyWhenTheWindowStateIsLargeEnoughToBePipelined() throws Exception {
         // 60,000 sources with one failure each inside one minute keep ~30k keys live on each of the two workers:
-        // over 4 MB of event_count state each, so the workers apply these matches through the prefetching pipeline (matches queued until
-        // their batch ends, read from ring slots the publisher must not reuse before then). Among them, 50 sources
+        // over 4 MB of event_count state each, so the workers apply these matches through the prefetching pipeline
+        // (matches queued until their batch ends, read from ring slots the publisher must not reuse before then).
+        // Among them, 50 sources
         // fail 5 times (must fire, once each) and 50 fail 4 times (must not).
         final Path rules = dir.resolve("brute.yml");
         Files.write(rules, String.join("\n",

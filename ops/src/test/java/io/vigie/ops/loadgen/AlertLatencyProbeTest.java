@@ -58,7 +58,8 @@ class AlertLatencyProbeTest {
             old.events.add("0");
             engine.emit(old);
             assertTrue(engine.drain(10, TimeUnit.SECONDS));
-            final Thread receiver = new Thread(() -> receive(server, engine, counters.listener("syslog")), "probe-receiver");
+            final Thread receiver = new Thread(() -> receive(server, engine, counters.listener("syslog")),
+                "probe-receiver");
             receiver.setDaemon(true);
             receiver.start();
 

@@ -47,7 +47,8 @@ class RuleReloaderTest {
             assertTrue(r.reload("test").applied());
             assertFalse(r.pollFiles(), "nothing changed");
 
-            Files.write(file, String.format(java.util.Locale.ROOT, RULE, "number two").getBytes(StandardCharsets.UTF_8));
+            Files.write(file,
+                String.format(java.util.Locale.ROOT, RULE, "number two").getBytes(StandardCharsets.UTF_8));
             assertFalse(r.pollFiles(), "changed: wait one poll for the writes to settle");
             assertTrue(r.pollFiles(), "stable: reload");
             assertEquals("marker number two", d.factory().ruleSet().rule(0).title());

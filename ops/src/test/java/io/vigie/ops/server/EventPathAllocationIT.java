@@ -71,7 +71,8 @@ class EventPathAllocationIT {
             assertTrue(engine.drain(60, TimeUnit.SECONDS));
             final long workerBytes = threads.getThreadAllocatedBytes(worker) - workerBefore;
             final long events = (long) passes * lines.size();
-            System.out.printf(java.util.Locale.ROOT, "event path allocation over %d events: publisher %d B (%.4f B/event), "
+            System.out.printf(java.util.Locale.ROOT,
+                "event path allocation over %d events: publisher %d B (%.4f B/event), "
                     + "rule worker %d B (%.4f B/event)%n", events, publisherBytes, (double) publisherBytes / events,
                 workerBytes, (double) workerBytes / events);
             assertEquals(alertsBefore, counters.alerts(), "auth.log raises no bundled alert");

@@ -90,7 +90,7 @@ class SharingServerIT {
             assertEquals(401, anonymous.statusCode());
 
             HttpResponse<String> objects;
-            long until = System.nanoTime() + 30_000_000_000L;
+            final long until = System.nanoTime() + 30_000_000_000L;
             do {
                 objects = http.send(HttpRequest.newBuilder(URI.create(base
                         + "/taxii2/vigie/collections/4b5a3d2c-1e0f-4a9b-8c7d-6e5f4a3b2c1d/objects/"))
@@ -104,7 +104,7 @@ class SharingServerIT {
             assertFalse(objects.body().contains("victim-host-7"), "victim host pseudonymised: " + objects.body());
             assertFalse(objects.body().contains("alice"), "user name pseudonymised: " + objects.body());
 
-            long deadline = System.nanoTime() + 30_000_000_000L;
+            final long deadline = System.nanoTime() + 30_000_000_000L;
             HttpResponse<String> query;
             do {
                 query = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/alerts"))

@@ -4,7 +4,6 @@ import io.vigie.engine.journal.AlertTailer;
 import io.vigie.engine.status.ListenerCounters;
 import io.vigie.ops.config.ConfigLoader;
 import io.vigie.ops.config.VigieConfig;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

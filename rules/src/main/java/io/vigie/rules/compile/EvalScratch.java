@@ -102,7 +102,7 @@ public final class EvalScratch {
                     i++;
                     continue;
                 }
-                int need;
+                final int need;
                 int cp;
                 if (c >= 0xC2 && c <= 0xDF) {
                     need = 1;

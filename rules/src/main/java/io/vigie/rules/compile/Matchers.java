@@ -312,7 +312,7 @@ final class Matchers {
                 i++;
                 continue;
             }
-            char lit;
+            final char lit;
             int next = i + 1;
             if (c == '\\') {
                 if (i + 1 >= n) {

@@ -412,7 +412,8 @@ public final class CorrelationCompiler {
             return p.fail(RuleStatus.Kind.INVALID, "correlation.group-by must be a field or a list of fields");
         }
         try {
-            p.timespanNanos = parseTimespan(corr.containsKey("timespan") ? corr.get("timespan") : corr.get("timeframe"));
+            p.timespanNanos = parseTimespan(corr.containsKey("timespan") ? corr.get("timespan")
+                : corr.get("timeframe"));
         } catch (final IllegalArgumentException e) {
             return p.fail(RuleStatus.Kind.INVALID, e.getMessage());
         }

@@ -185,7 +185,8 @@ public final class CorrelationEngine implements CorrelationHook {
         for (final CorrelationRule r : rules) {
             for (int p = 0; p < r.baseRules.length; p++) {
                 final BaseRule b = r.baseRules[p];
-                if (b != null && (ruleId != null && ruleId.equals(b.id()) || ruleName != null && ruleName.equals(b.name()))) {
+                if (b != null && (ruleId != null && ruleId.equals(b.id())
+                    || ruleName != null && ruleName.equals(b.name()))) {
                     feeds.add(r.index);
                     feeds.add(p);
                     generated |= r.generate;
@@ -307,7 +308,8 @@ public final class CorrelationEngine implements CorrelationHook {
         }
         return a.type == b.type && a.groupNames.equals(b.groupNames) && a.timespanNanos == b.timespanNanos
             && Objects.equals(a.valueField, b.valueField) && a.slotCapacity == b.slotCapacity
-            && a.maxKeys == b.maxKeys && a.bucketNanos == b.bucketNanos && (!a.type.temporal() || a.references.equals(b.references));
+            && a.maxKeys == b.maxKeys && a.bucketNanos == b.bucketNanos
+            && (!a.type.temporal() || a.references.equals(b.references));
     }
 
     /** The set in use. */

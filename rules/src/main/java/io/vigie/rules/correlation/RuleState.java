@@ -142,7 +142,10 @@ final class RuleState {
     // hot records
     long[] hot;
     // cold, per slot
-    /** Ring rules: packed source of ring position k of a slot at [slot * capacity + k]; null (all "no file") until needed. */
+    /**
+     * Ring rules: packed source of ring position p of a slot at [slot * ringWidth + p]; null (all "no file") until
+     * needed.
+     */
     long[] ringSource;
     /** Other rules only (null for ring rules): window entries, and when a value was last evicted. */
     long[][] entries;

@@ -39,7 +39,8 @@ final class StixPattern {
                 }
                 final String w = word();
                 if (!"OR".equals(w)) {
-                    throw new IllegalArgumentException("unsupported pattern operator '" + w + "' inside an observation");
+                    throw new IllegalArgumentException("unsupported pattern operator '" + w
+                        + "' inside an observation");
                 }
             }
             ws();

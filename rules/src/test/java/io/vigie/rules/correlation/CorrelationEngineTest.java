@@ -398,7 +398,8 @@ class CorrelationEngineTest {
 
     @Test
     void shouldGroupByAliasesAcrossRules() {
-        final String yaml = "title: alias\ncorrelation:\n  type: temporal\n  rules: [internal_error, new_network_connection]\n"
+        final String yaml = "title: alias\ncorrelation:\n  type: temporal\n"
+            + "  rules: [internal_error, new_network_connection]\n"
             + "  group-by: [internal_ip, remote_ip]\n  timespan: 10s\n  aliases:\n"
             + "    internal_ip: {internal_error: destination.ip, new_network_connection: source.ip}\n"
             + "    remote_ip: {internal_error: source.ip, new_network_connection: destination.ip}\n"
@@ -652,6 +653,7 @@ class CorrelationEngineTest {
         assertEquals(-1250.0, CorrelationEngine.parseDouble(b, 0, 7));
         assertTrue(Double.isNaN(CorrelationEngine.parseDouble(b, 0, 9)));
         assertTrue(Double.isNaN(CorrelationEngine.parseDouble(b, 7, 2)));
-        assertEquals(42.0, CorrelationEngine.parseDouble("42".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, 2));
+        assertEquals(42.0,
+            CorrelationEngine.parseDouble("42".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, 2));
     }
 }

@@ -61,7 +61,8 @@ class SigmaDetectorReloadTest {
         "  timespan: 10m, condition: {gte: 3}}",
         "");
     /** Changed (one more reference) but compatible: same type, group-by and timespan, so its window is kept. */
-    private static final String CORR_B = CORR_A.replace("rules: [failed_password]", "rules: [failed_password, webshell]");
+    private static final String CORR_B =
+        CORR_A.replace("rules: [failed_password]", "rules: [failed_password, webshell]");
 
     private static RuleLoadResult load(final String... docs) {
         return RuleSetLoader.loadText("t.yml", String.join("---\n", docs), new RuleConfig());

@@ -63,7 +63,9 @@ public class CorrelationBenchmark {
         @Param({"100000"})
         public long eventsPerSecond;
 
-        /** Per key (slot index of the stream): the pre-encoded value of {@code fieldA}, and of {@code fieldB} or null. */
+        /**
+         * Per key (slot index of the stream): the pre-encoded value of {@code fieldA}, and of {@code fieldB} or null.
+         */
         byte[][] valuesA;
         byte[][] valuesB;
         int fieldA = Fields.SOURCE_IP;
@@ -168,8 +170,8 @@ public class CorrelationBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            final Workloads.Bound b = new Workloads.Bound(Workloads.baseRule("ssh_failed", "a0000000-0000-4000-8000-0000"
-                + "00000001") + String.join("\n",
+            final Workloads.Bound b = new Workloads.Bound(Workloads.baseRule("ssh_failed",
+                "a0000000-0000-4000-8000-000000000001") + String.join("\n",
                 "title: brute force",
                 "id: a0000000-0000-4000-8000-000000000002",
                 "correlation: {type: event_count, rules: [ssh_failed], group-by: [source.ip], timespan: 60s,",
@@ -197,8 +199,8 @@ public class CorrelationBenchmark {
         public void setUp() {
             final CorrelationConfig c = config(16);
             c.maxValues = distinctValues + 16;
-            final Workloads.Bound b = new Workloads.Bound(Workloads.baseRule("ssh_failed", "b0000000-0000-4000-8000-0000"
-                + "00000001") + String.join("\n",
+            final Workloads.Bound b = new Workloads.Bound(Workloads.baseRule("ssh_failed",
+                "b0000000-0000-4000-8000-000000000001") + String.join("\n",
                 "title: password spray",
                 "id: b0000000-0000-4000-8000-000000000002",
                 "correlation: {type: value_count, rules: [ssh_failed], group-by: [source.ip], timespan: 60m,",

@@ -61,8 +61,8 @@ public final class CorrelationCpuTime {
         }
         if (b != null) {
             Arrays.sort(ratios);
-            System.out.printf(Locale.ROOT, "# median onMatch/inBatch=%.2f (min %.2f, max %.2f)%n", (ratios[ROUNDS / 2 - 1]
-                + ratios[ROUNDS / 2]) / 2, ratios[0], ratios[ROUNDS - 1]);
+            System.out.printf(Locale.ROOT, "# median onMatch/inBatch=%.2f (min %.2f, max %.2f)%n",
+                (ratios[ROUNDS / 2 - 1] + ratios[ROUNDS / 2]) / 2, ratios[0], ratios[ROUNDS - 1]);
         }
         System.out.println("# alerts=" + a.sink.alerts + (b != null ? "/" + b.sink.alerts : "") + " checksum=" + sink);
     }

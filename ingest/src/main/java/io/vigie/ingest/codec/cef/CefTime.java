@@ -118,7 +118,7 @@ final class CefTime {
         final int sign = b[p] == '-' ? -1 : 1;
         p++;
         final int n = end - p;
-        int h;
+        final int h;
         int m = 0;
         if (n == 2 || n == 1) {
             h = Rfc3339.digits(b, p, n);

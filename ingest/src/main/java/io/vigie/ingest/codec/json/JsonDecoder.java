@@ -404,7 +404,7 @@ public final class JsonDecoder {
             return BAD_JSON;
         }
         final byte c = raw[p + 1];
-        byte out;
+        final byte out;
         switch (c) {
             case '"':
                 out = '"';

@@ -33,7 +33,7 @@ final class AuthDecoders {
      * Returns false when no IP is found.
      */
     static boolean userIpPort(final TelemetryEvent e, final byte[] b, final int off, final int end) {
-        int stop = Bytes.indexOf(b, off, end, (byte) ':');
+        final int stop = Bytes.indexOf(b, off, end, (byte) ':');
         // "Received disconnect from IP port N:11: text" and IPv6: take the " port " form when present
         final int port = lastIndexOf(b, off, end, SP_PORT_SP);
         int ipEnd;

@@ -236,7 +236,7 @@ final class ExtractorRuntime {
                 }
                 i = ve;
             }
-            int klen = ke - ks;
+            final int klen = ke - ks;
             if (klen <= 0 || prefix.length + klen > MAX_NAME) {
                 continue;
             }
@@ -410,11 +410,21 @@ final class ExtractorRuntime {
             }
             final byte x = b[++i];
             switch (x) {
-                case 'n': e.appendByte((byte) '\n'); break;
-                case 't': e.appendByte((byte) '\t'); break;
-                case 'r': e.appendByte((byte) '\r'); break;
-                case 'b': e.appendByte((byte) '\b'); break;
-                case 'f': e.appendByte((byte) '\f'); break;
+                case 'n':
+                    e.appendByte((byte) '\n');
+                    break;
+                case 't':
+                    e.appendByte((byte) '\t');
+                    break;
+                case 'r':
+                    e.appendByte((byte) '\r');
+                    break;
+                case 'b':
+                    e.appendByte((byte) '\b');
+                    break;
+                case 'f':
+                    e.appendByte((byte) '\f');
+                    break;
                 case 'u': {
                     int cp = hex4(b, i + 1, q);
                     if (cp < 0) {
@@ -503,8 +513,8 @@ final class ExtractorRuntime {
             int i = 0;
             while (i < n) {
                 final int c = b[off + i] & 0xFF;
-                int cp;
-                int len;
+                final int cp;
+                final int len;
                 if (c < 0x80) {
                     cp = c;
                     len = 1;

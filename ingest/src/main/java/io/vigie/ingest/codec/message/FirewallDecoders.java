@@ -193,7 +193,8 @@ final class FirewallDecoders {
             final int lim = Math.min(end, off + 128);
             for (int i = Bytes.indexOf(b, off, lim - 4, (byte) '%'); i >= 0; i = Bytes.indexOf(b, i + 1, lim - 4,
                 (byte) '%')) {
-                if (Bytes.regionMatches(b, i, ASA) || Bytes.regionMatches(b, i, FTD) || Bytes.regionMatches(b, i, PIX)) {
+                if (Bytes.regionMatches(b, i, ASA) || Bytes.regionMatches(b, i, FTD)
+                    || Bytes.regionMatches(b, i, PIX)) {
                     return i;
                 }
             }
@@ -229,7 +230,7 @@ final class FirewallDecoders {
             if (startsWith(b, s, end, BUILT)) {
                 built(e, b, s + BUILT.length, end);
             } else if (startsWith(b, s, end, TEARDOWN)) {
-                int i = s + TEARDOWN.length;
+                final int i = s + TEARDOWN.length;
                 final int te = Bytes.tokenEnd(b, i, end);
                 transportWord(e, b, i, te);
                 final int f = Bytes.indexOf(b, te, end, FOR);
@@ -583,7 +584,7 @@ final class FirewallDecoders {
             if (count < 31) {
                 return false;
             }
-            int base;
+            final int base;
             if (isType(b, 3)) {
                 base = 0;
             } else if (isType(b, 2)) {

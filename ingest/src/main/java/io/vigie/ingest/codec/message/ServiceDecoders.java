@@ -78,7 +78,7 @@ final class ServiceDecoders {
             }
             if (startsWith(b, s, end, CLIENT)) {
                 final int vs = s + CLIENT.length;
-                int ve = indexOf(b, vs, end, (byte) ',');
+                final int ve = indexOf(b, vs, end, (byte) ',');
                 hostIp(e, b, vs, ve < 0 ? end : ve);
                 keyTo(e, b, vs, end, SASL_METHOD, F.SASL_METHOD);
                 keyTo(e, b, vs, end, SASL_USERNAME, Fields.USER_NAME);
@@ -143,7 +143,7 @@ final class ServiceDecoders {
                 return;
             }
             final int vs = k + key.length;
-            int ve = indexOf(b, vs, end, (byte) ',');
+            final int ve = indexOf(b, vs, end, (byte) ',');
             put(e, id, b, vs, ve < 0 ? end : ve);
         }
 

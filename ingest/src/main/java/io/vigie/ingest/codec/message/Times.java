@@ -86,7 +86,7 @@ final class Times {
         if (secs == NONE) {
             return NONE;
         }
-        int i = off + 20;
+        final int i = off + 20;
         if (i + 5 <= end && b[i] == ' ' && (b[i + 1] == '+' || b[i + 1] == '-')) {
             final int zh = num(b, i + 2, 2);
             final int zm = num(b, i + 4, 2);

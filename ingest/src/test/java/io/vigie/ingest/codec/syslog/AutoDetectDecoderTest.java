@@ -59,7 +59,8 @@ class AutoDetectDecoderTest {
         assertEquals(RejectReason.FORMAT_MISMATCH.ordinal(),
             decode(EventFormat.RFC5424, "Oct 11 22:14:15 h su: m").rejectReason);
         assertEquals(RejectReason.FORMAT_MISMATCH.ordinal(), decode(EventFormat.RFC3164, "hello").rejectReason);
-        assertEquals(RejectReason.FORMAT_MISMATCH.ordinal(), decode(EventFormat.JSON, "<34>1 - - - - - -").rejectReason);
+        assertEquals(RejectReason.FORMAT_MISMATCH.ordinal(),
+            decode(EventFormat.JSON, "<34>1 - - - - - -").rejectReason);
         assertEquals(RejectReason.FORMAT_MISMATCH.ordinal(), decode(EventFormat.CEF, "no cef here").rejectReason);
         assertEquals(RejectReason.BAD_VERSION.ordinal(),
             decode(EventFormat.RFC5424, "<34>Oct 11 22:14:15 h su: m").rejectReason);

@@ -39,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class KafkaSourceIT {
     private static final int RECORDS = 10_000;
     private static final Supplier<FrameDecoder> DECODERS =
-        () -> new AutoDetectDecoder(io.vigie.engine.ring.EventFormat.AUTO, new DecoderSettings(), new MessageDecoders());
+        () -> new AutoDetectDecoder(io.vigie.engine.ring.EventFormat.AUTO, new DecoderSettings(),
+            new MessageDecoders());
 
     @TempDir
     static Path brokerDir;

@@ -193,7 +193,8 @@ class TlsServerTest {
             assertTrue(echoes(s), "subjectAltName match");
         }
         server.close().sync();
-        port = start(mutual(), List.of("sha256:" + PeerAllowList.fingerprint(client.cert).toUpperCase(java.util.Locale.ROOT)));
+        port = start(mutual(),
+            List.of("sha256:" + PeerAllowList.fingerprint(client.cert).toUpperCase(java.util.Locale.ROOT)));
         try (SSLSocket s = connect(port, dir.resolve("client.crt"), dir.resolve("client.key"))) {
             assertTrue(echoes(s), "fingerprint match");
         }

@@ -13,7 +13,8 @@ import java.util.Map;
  * Formats an alert as an ArcSight CEF line inside an RFC 5424 syslog message, octet-counted for TCP (RFC 6587).
  *
  * <pre>
- *   &lt;PRI&gt;1 TIMESTAMP SOC vigie - alert - CEF:0|Vigie|Vigie|&lt;version&gt;|&lt;rule id&gt;|&lt;rule title&gt;|&lt;severity&gt;|rt=...
+ *   &lt;PRI&gt;1 TIMESTAMP SOC vigie - alert -
+ *     CEF:0|Vigie|Vigie|&lt;version&gt;|&lt;rule id&gt;|&lt;rule title&gt;|&lt;severity&gt;|rt=...
  * </pre>
  * Extensions: {@code rt} (alert time, epoch ms), {@code start}/{@code end} (first/last seen), {@code src},
  * {@code dst}, {@code suser}, {@code duser}, {@code dhost} when the alert's group or event holds them,

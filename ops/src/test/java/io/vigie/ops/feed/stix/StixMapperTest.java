@@ -63,7 +63,8 @@ class StixMapperTest {
                 }
                 n++;
             }
-            // identity, clear marking, label marking, 4 SCOs (ip, domain, url, file), observed-data, indicator, sighting
+            // identity, clear marking, label marking, 4 SCOs (ip, domain, url, file), observed-data, indicator,
+            // sighting
             assertEquals(t == Tlp.CLEAR ? 9 : 10, n);
         }
     }

@@ -55,7 +55,7 @@ class AlertQueryIT {
                 h.engine.emit(StreamHarness.alert(i, i == 7 ? Tlp.RED : Tlp.GREEN));
             }
             h.drain();
-            JsonNode all = JSON.readTree(get(h.port, "?limit=10000", "amber").body());
+            final JsonNode all = JSON.readTree(get(h.port, "?limit=10000", "amber").body());
             assertEquals(29, all.get("alerts").size(), "RED never leaves");
             assertTrue(!ids(all).contains("a-7"));
 

@@ -419,7 +419,8 @@ class TaxiiServerIT {
         for (final JsonNode o : objs) {
             if (o.has("object_marking_refs")) {
                 final String m = o.get("object_marking_refs").get(0).asText();
-                assertFalse(m.equals(StixMapper.markingId(Tlp.AMBER_STRICT)) || m.equals(StixMapper.markingId(Tlp.RED)));
+                assertFalse(m.equals(StixMapper.markingId(Tlp.AMBER_STRICT))
+                    || m.equals(StixMapper.markingId(Tlp.RED)));
             }
         }
         assertEquals(401, get(noCertTlsClient, tlsBase + "/taxii2/", null, TaxiiServer.MEDIA_TYPE).statusCode());
