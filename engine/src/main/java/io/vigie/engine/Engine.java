@@ -204,7 +204,7 @@ public final class Engine implements AutoCloseable {
         }
         int n = 0;
         for (final BatchEventProcessor<?> p : processors) {
-            final Thread t = new Thread(p, "vigie-" + threadName(p, n++));
+            final Thread t = new Thread(p, "vigie-" + threadName(n++));
             t.setDaemon(true);
             threads.add(t);
             t.start();
@@ -214,7 +214,7 @@ public final class Engine implements AutoCloseable {
             config.ringSize, config.workers, config.syncPolicy.name().toLowerCase(Locale.ROOT), config.waitStrategy);
     }
 
-    private static String threadName(final BatchEventProcessor<?> p, final int n) {
+    private static String threadName(final int n) {
         return n == 0 ? "journal" : "worker-" + n;
     }
 

@@ -110,6 +110,7 @@ final class PageToucher implements AutoCloseable {
         return writeBehind.failures();
     }
 
+    @SuppressWarnings("ReferenceEquality") // identity: a new File object means a new cycle file
     private void run() {
         File current = null;
         FileChannel channel = null;

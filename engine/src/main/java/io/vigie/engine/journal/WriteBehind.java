@@ -107,6 +107,7 @@ final class WriteBehind {
         }
     }
 
+    @SuppressWarnings("ReferenceEquality") // identity: a new File object means a new cycle file
     private void step(final File f, final long position) {
         if (f != file) {
             switchTo(f);

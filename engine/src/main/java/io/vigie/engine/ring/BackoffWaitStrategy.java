@@ -66,14 +66,14 @@ public final class BackoffWaitStrategy implements WaitStrategy {
         int tries = 0;
         long sleep = minSleepNanos;
         final RingBuffer<?> r = ring;
-        while ((available = dependentSequence.get()) < sequence || r != null && !r.isAvailable(sequence)) {
+        while ((available = dependentSequence.get()) < sequence || (r != null && !r.isAvailable(sequence))) {
             barrier.checkAlert();
             if (tries < SPINS) {
                 tries++;
                 Thread.onSpinWait();
             } else if (tries < SPINS + YIELDS) {
                 tries++;
-                Thread.yield();
+                yieldCore();
             } else {
                 LockSupport.parkNanos(sleep);
                 sleep = Math.min(sleep << 1, maxSleepNanos);
@@ -85,5 +85,11 @@ public final class BackoffWaitStrategy implements WaitStrategy {
     @Override
     public void signalAllWhenBlocking() {
         // Consumers poll: nothing to wake.
+    }
+
+    /** The yield phase of the back-off, on purpose: a short wait that still lets a runnable thread have this core. */
+    @SuppressWarnings("ThreadPriorityCheck")
+    private static void yieldCore() {
+        Thread.yield();
     }
 }

@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class EngineCounters {
     /** Alert levels, in Sigma order. */
-    public static final String[] LEVELS = {"informational", "low", "medium", "high", "critical"};
+    public static final List<String> LEVELS = List.of("informational", "low", "medium", "high", "critical");
 
     private final List<ListenerCounters> listeners = new CopyOnWriteArrayList<>();
-    private final AtomicLongArray alerts = new AtomicLongArray(LEVELS.length);
+    private final AtomicLongArray alerts = new AtomicLongArray(LEVELS.size());
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong quarantined = new AtomicLong();
@@ -47,7 +47,7 @@ public final class EngineCounters {
 
     /** Counts one alert of a level (index into {@link #LEVELS}). */
     public void onAlert(final int level) {
-        alerts.getAndIncrement(Math.max(0, Math.min(LEVELS.length - 1, level)));
+        alerts.getAndIncrement(Math.max(0, Math.min(LEVELS.size() - 1, level)));
     }
 
     public long alerts(final int level) {
@@ -57,7 +57,7 @@ public final class EngineCounters {
     /** Total alerts over all levels. */
     public long alerts() {
         long sum = 0;
-        for (int i = 0; i < LEVELS.length; i++) {
+        for (int i = 0; i < LEVELS.size(); i++) {
             sum += alerts.get(i);
         }
         return sum;

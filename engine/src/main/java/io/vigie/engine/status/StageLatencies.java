@@ -4,6 +4,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,7 +15,7 @@ import java.util.Map;
  */
 public final class StageLatencies {
     /** Stage names, in pipeline order. */
-    public static final String[] STAGES = {"decode", "persist", "detect", "alert"};
+    public static final List<String> STAGES = List.of("decode", "persist", "detect", "alert");
     public static final int DECODE = 0;
     public static final int PERSIST = 1;
     public static final int DETECT = 2;
@@ -22,11 +23,11 @@ public final class StageLatencies {
 
     private static final long MAX_TRACKABLE_NS = 3_600_000_000_000L;
 
-    private final Recorder[] recorders = new Recorder[STAGES.length];
-    private final Histogram[] totals = new Histogram[STAGES.length];
+    private final Recorder[] recorders = new Recorder[STAGES.size()];
+    private final Histogram[] totals = new Histogram[STAGES.size()];
 
     StageLatencies() {
-        for (int i = 0; i < STAGES.length; i++) {
+        for (int i = 0; i < STAGES.size(); i++) {
             recorders[i] = new Recorder(MAX_TRACKABLE_NS, 3);
             totals[i] = new Histogram(MAX_TRACKABLE_NS, 3);
         }
@@ -43,9 +44,9 @@ public final class StageLatencies {
      */
     public synchronized Map<String, Histogram> snapshot() {
         final Map<String, Histogram> out = new LinkedHashMap<>();
-        for (int i = 0; i < STAGES.length; i++) {
+        for (int i = 0; i < STAGES.size(); i++) {
             totals[i].add(recorders[i].getIntervalHistogram());
-            out.put(STAGES[i], totals[i].copy());
+            out.put(STAGES.get(i), totals[i].copy());
         }
         return out;
     }

@@ -168,7 +168,7 @@ public final class AutoDetectDecoder implements FrameDecoder {
         if (at > 0 && b[0] == '<') {
             final boolean ok = Rfc5424Decoder.looksLikeRfc5424(b, 0, end) ? rfc5424.decode(e, 0, end)
                 : rfc3164.decode(e, 0, end);
-            return ok || e.rejectReason != 0 ? ok : mismatch(e);
+            return (ok || e.rejectReason != 0) ? ok : mismatch(e);
         }
         if (at > 0 && Rfc3164Decoder.looksLikeBsdTimestamp(b, 0, end)) {
             return rfc3164.decode(e, 0, end);

@@ -141,6 +141,7 @@ public final class RingPublisher implements EventTranslatorThreeArg<TelemetryEve
     }
 
     /** Sets the peer of the following frames (cached: converting an address allocates once per peer change). */
+    @SuppressWarnings("ReferenceEquality") // identity first: the same peer object per connection
     public void peer(final InetSocketAddress peer) {
         if (peer == null || peer == lastPeer || peer.equals(lastPeer)) {
             return;

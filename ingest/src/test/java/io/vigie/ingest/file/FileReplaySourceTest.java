@@ -31,6 +31,7 @@ class FileReplaySourceTest {
     @TempDir
     Path dir;
 
+    @SuppressWarnings("UnnecessaryLambda") // a factory: a new decoder per call
     private final Supplier<FrameDecoder> decoders =
         () -> new AutoDetectDecoder(EventFormat.AUTO, new DecoderSettings(), new MessageDecoders());
 

@@ -249,7 +249,7 @@ public final class Assessor implements AlertEnricher, AutoCloseable {
     static Criterion scale(final Alert a, final Map<String, Set<String>> fields) {
         final Set<String> hosts = values(fields, HOST_FIELDS);
         final Set<String> users = values(fields, USER_FIELDS);
-        long entities = hosts.size() + users.size();
+        long entities = (long) hosts.size() + users.size();
         final Map<String, Object> f = new LinkedHashMap<>();
         f.put("hosts", hosts.size());
         f.put("users", users.size());
@@ -584,7 +584,7 @@ public final class Assessor implements AlertEnricher, AutoCloseable {
         for (final String tag : tags) {
             final String t = tag.toLowerCase(Locale.ROOT);
             if (t.length() >= 12 && t.startsWith("attack.t") && isDigits(t, 8, 12)
-                && (t.length() == 12 || t.length() == 16 && t.charAt(12) == '.' && isDigits(t, 13, 16))) {
+                && (t.length() == 12 || (t.length() == 16 && t.charAt(12) == '.' && isDigits(t, 13, 16)))) {
                 out.add(t.substring(7).toUpperCase(Locale.ROOT));
             }
         }

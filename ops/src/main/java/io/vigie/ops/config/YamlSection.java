@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -81,7 +80,7 @@ final class YamlSection {
     List<YamlSection> sections(final String key) {
         final Node v = value(key);
         if (v == null) {
-            return Collections.emptyList();
+            return new ArrayList<>();
         }
         if (!(v instanceof SequenceNode)) {
             throw error("key '" + full(key) + "'", v, "expected a list");

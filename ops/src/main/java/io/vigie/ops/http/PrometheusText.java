@@ -46,18 +46,19 @@ public final class PrometheusText {
 
         header(b, "vigie_events_received_total", "counter", "Frames received, per listener.");
         for (final ListenerCounters l : listeners) {
-            sample(b, "vigie_events_received_total", l.received(), "listener", l.name());
+            sample(b, "vigie_events_received_total", (double) l.received(), "listener", l.name());
         }
         header(b, "vigie_events_persisted_total", "counter",
             "Events appended to the raw journal, per listener (received = persisted + rejected + dropped).");
         for (final ListenerCounters l : listeners) {
-            sample(b, "vigie_events_persisted_total", l.persisted(), "listener", l.name());
+            sample(b, "vigie_events_persisted_total", (double) l.persisted(), "listener", l.name());
         }
         header(b, "vigie_events_rejected_total", "counter", "Frames rejected as bad input, per listener and reason.");
         for (final ListenerCounters l : listeners) {
             for (final RejectReason r : RejectReason.values()) {
                 if (r != RejectReason.NONE) {
-                    sample(b, "vigie_events_rejected_total", l.rejected(r), "listener", l.name(), "reason", r.label());
+                    sample(b, "vigie_events_rejected_total", (double) l.rejected(r), "listener", l.name(), "reason",
+                        r.label());
                 }
             }
         }
@@ -66,23 +67,24 @@ public final class PrometheusText {
         for (final ListenerCounters l : listeners) {
             for (int i = 0; i < DropReason.count(); i++) {
                 final DropReason r = DropReason.of(i);
-                sample(b, "vigie_events_dropped_total", l.dropped(r), "listener", l.name(), "reason", r.label());
+                sample(b, "vigie_events_dropped_total", (double) l.dropped(r), "listener", l.name(), "reason",
+                    r.label());
             }
         }
         header(b, "vigie_listener_connections", "gauge", "Open stream connections, per listener.");
         for (final ListenerCounters l : listeners) {
-            sample(b, "vigie_listener_connections", l.connections(), "listener", l.name());
+            sample(b, "vigie_listener_connections", (double) l.connections(), "listener", l.name());
         }
         header(b, "vigie_alerts_total", "counter", "Alerts appended to the alert journal, per rule level.");
-        for (int i = 0; i < EngineCounters.LEVELS.length; i++) {
-            sample(b, "vigie_alerts_total", counters.alerts(i), "rule_level", EngineCounters.LEVELS[i]);
+        for (int i = 0; i < EngineCounters.LEVELS.size(); i++) {
+            sample(b, "vigie_alerts_total", (double) counters.alerts(i), "rule_level", EngineCounters.LEVELS.get(i));
         }
         header(b, "vigie_ring_remaining_capacity", "gauge", "Free slots in the event ring.");
-        sample(b, "vigie_ring_remaining_capacity", ringRemaining.getAsLong());
+        sample(b, "vigie_ring_remaining_capacity", (double) ringRemaining.getAsLong());
         header(b, "vigie_errors_total", "counter", "Exceptions that reached a ring worker (bugs; see the error log).");
-        sample(b, "vigie_errors_total", counters.errors());
+        sample(b, "vigie_errors_total", (double) counters.errors());
         header(b, "vigie_quarantined_total", "counter", "Rejected frames written to the quarantine journal.");
-        sample(b, "vigie_quarantined_total", counters.quarantined());
+        sample(b, "vigie_quarantined_total", (double) counters.quarantined());
 
         header(b, "vigie_stage_latency_seconds", "summary",
             "Latency from receive to the end of each pipeline stage (decode: decode time alone, sampled).");
@@ -95,7 +97,7 @@ public final class PrometheusText {
             }
             sample(b, "vigie_stage_latency_seconds_sum", count == 0 ? 0 : h.getMean() * count / 1e9,
                 "stage", e.getKey());
-            sample(b, "vigie_stage_latency_seconds_count", count, "stage", e.getKey());
+            sample(b, "vigie_stage_latency_seconds_count", (double) count, "stage", e.getKey());
         }
         renderGauges(b);
         return b.toString();
@@ -124,7 +126,7 @@ public final class PrometheusText {
         final StringBuilder s = new StringBuilder(name.length());
         for (int i = 0; i < name.length(); i++) {
             final char c = name.charAt(i);
-            s.append(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == ':'
+            s.append((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == ':'
                 ? c : '_');
         }
         return s.toString();

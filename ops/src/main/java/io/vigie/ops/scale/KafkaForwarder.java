@@ -27,6 +27,10 @@ public final class KafkaForwarder implements AutoCloseable {
     private final FrameDecoder decoder;
     private final int keyField;
     private final TelemetryEvent scratch = new TelemetryEvent();
+    /** Sends the producer gave up on (after its retries), and the first such failure since the last flush. */
+    private final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicReference<Exception> firstFailure =
+        new java.util.concurrent.atomic.AtomicReference<>();
 
     /**
      * @param bootstrap Kafka {@code bootstrap.servers}
@@ -68,12 +72,31 @@ public final class KafkaForwarder implements AutoCloseable {
                 timestampMs = TimeUnit.NANOSECONDS.toMillis(scratch.timestampNanos);
             }
         }
-        producer.send(new ProducerRecord<>(topic, null, timestampMs, key, line));
+        producer.send(new ProducerRecord<>(topic, null, timestampMs, key, line), (metadata, error) -> {
+            if (error != null) {
+                failed.incrementAndGet();
+                firstFailure.compareAndSet(null, error);
+            }
+        });
     }
 
-    /** Waits until every line sent so far is acknowledged. */
-    public void flush() {
+    /**
+     * Waits until every line sent so far is acknowledged, or given up on by the producer (after its retries, or a
+     * non-retriable error such as a record over the broker's size limit); throws if any was, naming how many and the
+     * first error, so that no line is lost without the caller knowing.
+     */
+    public void flush() throws java.io.IOException {
         producer.flush();
+        final Exception first = firstFailure.getAndSet(null);
+        if (first != null) {
+            throw new java.io.IOException(failed.get() + " line(s) so far not accepted by Kafka topic " + topic
+                + "; first since the last flush: " + first, first);
+        }
+    }
+
+    /** Lines the producer gave up on since this forwarder was created (also reported by {@link #flush}). */
+    public long failedSends() {
+        return failed.get();
     }
 
     @Override

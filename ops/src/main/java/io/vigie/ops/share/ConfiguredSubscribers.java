@@ -247,7 +247,7 @@ public final class ConfiguredSubscribers implements Subscribers {
         }
         for (int i = 0; i < s.length(); i++) {
             final char c = s.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
                 return null;
             }
         }

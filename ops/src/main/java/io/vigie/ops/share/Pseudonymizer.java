@@ -235,7 +235,7 @@ public final class Pseudonymizer implements OutboundFilter {
     }
 
     private static boolean ipChar(final char c) {
-        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == '.' || c == ':';
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '.' || c == ':';
     }
 
     /** The bytes of an IPv4 or IPv6 literal, or null when the text is not one (never does a DNS lookup). */
@@ -289,11 +289,11 @@ public final class Pseudonymizer implements OutboundFilter {
             final int b0 = a[0] & 0xff;
             final int b1 = a[1] & 0xff;
             return b0 == 10                                  // RFC 1918
-                || b0 == 172 && b1 >= 16 && b1 <= 31         // RFC 1918
-                || b0 == 192 && b1 == 168                    // RFC 1918
+                || (b0 == 172 && b1 >= 16 && b1 <= 31)         // RFC 1918
+                || (b0 == 192 && b1 == 168)                    // RFC 1918
                 || b0 == 127                                 // loopback, RFC 1122
-                || b0 == 169 && b1 == 254                    // link-local, RFC 3927
-                || b0 == 100 && b1 >= 64 && b1 <= 127        // shared address space (CGNAT), RFC 6598
+                || (b0 == 169 && b1 == 254)                    // link-local, RFC 3927
+                || (b0 == 100 && b1 >= 64 && b1 <= 127)        // shared address space (CGNAT), RFC 6598
                 || b0 == 0;                                  // "this network", RFC 1122
         }
         if (a.length == 16) {

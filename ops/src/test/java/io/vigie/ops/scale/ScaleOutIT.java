@@ -211,7 +211,7 @@ class ScaleOutIT {
         return source % 8 + 1 + (source % 4 == 0 ? 8 : 0);
     }
 
-    private static void send(final List<byte[]> lines) {
+    private static void send(final List<byte[]> lines) throws java.io.IOException {
         final FrameDecoder decoder = new AutoDetectDecoder(EventFormat.AUTO, new DecoderSettings(),
             new io.vigie.ingest.codec.message.MessageDecoders());
         try (KafkaForwarder f = new KafkaForwarder(kafka.bootstrap(), TOPIC, decoder, "source.ip")) {
@@ -220,6 +220,26 @@ class ScaleOutIT {
             }
             f.flush();
         }
+    }
+
+    @Test
+    void shouldReportALineKafkaRefusesInsteadOfLosingIt() throws Exception {
+        final FrameDecoder decoder = new AutoDetectDecoder(EventFormat.AUTO, new DecoderSettings(),
+            new io.vigie.ingest.codec.message.MessageDecoders());
+        final Map<TopicPartition, Long> before = end();
+        try (KafkaForwarder f = new KafkaForwarder(kafka.bootstrap(), TOPIC, decoder, "source.ip")) {
+            // Over the producer's max.request.size (1 MiB): refused before it reaches the broker.
+            final byte[] huge = new byte[2 << 20];
+            java.util.Arrays.fill(huge, (byte) 'x');
+            f.send(huge);
+            final java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                f::flush);
+            assertTrue(e.getMessage().contains("1 line(s) so far not accepted by Kafka topic " + TOPIC),
+                e.getMessage());
+            assertEquals(1, f.failedSends());
+            f.flush();
+        }
+        assertEquals(before, end(), "nothing reached the topic");
     }
 
     private static Map<TopicPartition, Long> end() {

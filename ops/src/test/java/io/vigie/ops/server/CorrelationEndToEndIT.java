@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -97,7 +98,7 @@ class CorrelationEndToEndIT {
      * of that IP it did not (the incident closes, and the group re-arms, when the condition is false again).
      * Returns "ip|epochSecond|line" of the crossings, and marks the failures where the count holds.
      */
-    private static TreeSet<String> countCrossings(final List<Login> logins, final Map<Integer, Boolean> holdsAt) {
+    private static SortedSet<String> countCrossings(final List<Login> logins, final Map<Integer, Boolean> holdsAt) {
         final Map<String, List<Long>> times = new HashMap<>();
         final Map<String, Boolean> held = new HashMap<>();
         final TreeSet<String> out = new TreeSet<>();
@@ -129,7 +130,7 @@ class CorrelationEndToEndIT {
      * condition holds at an event of the group while the latest such start is within 60 min of it; a crossing is
      * an event where it holds while at the group's previous event it did not.
      */
-    private static TreeSet<String> temporalCrossings(final List<Login> logins, final Map<Integer, Boolean> holdsAt) {
+    private static SortedSet<String> temporalCrossings(final List<Login> logins, final Map<Integer, Boolean> holdsAt) {
         final Map<String, Long> lastOccurrence = new HashMap<>();
         final Map<String, Long> completeStart = new HashMap<>();
         final Map<String, Boolean> active = new HashMap<>();
@@ -173,7 +174,7 @@ class CorrelationEndToEndIT {
     }
 
     /** "ip|epochSecond|line" of the crossing alerts of a rule (the triggering event is the last evidence). */
-    private static TreeSet<String> crossings(final List<JsonNode> alerts, final String ruleId) {
+    private static SortedSet<String> crossings(final List<JsonNode> alerts, final String ruleId) {
         final TreeSet<String> out = new TreeSet<>();
         for (final JsonNode a : alerts) {
             if (ruleId.equals(a.get("rule").get("id").asText()) && !isUpdate(a)) {
@@ -224,8 +225,8 @@ class CorrelationEndToEndIT {
         // --- the independent count ---
         final List<Login> logins = logins(lines, today);
         final Map<Integer, Boolean> holdsAt = new HashMap<>();
-        final TreeSet<String> expectedCount = countCrossings(logins, holdsAt);
-        final TreeSet<String> expectedTemporal = temporalCrossings(logins, holdsAt);
+        final SortedSet<String> expectedCount = countCrossings(logins, holdsAt);
+        final SortedSet<String> expectedTemporal = temporalCrossings(logins, holdsAt);
         final TreeSet<String> expectedAccepted = new TreeSet<>();
         for (final Login l : logins) {
             if (!l.failed()) {

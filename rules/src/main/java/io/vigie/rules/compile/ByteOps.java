@@ -362,7 +362,7 @@ public final class ByteOps {
                 i = j + 1;
             }
         }
-        if (gapAt < 0 && count != 8 || gapAt >= 0 && count > 7) {
+        if ((gapAt < 0 && count != 8) || (gapAt >= 0 && count > 7)) {
             return 0;
         }
         final int fill = 8 - count;

@@ -28,7 +28,7 @@ public final class EvalScratch {
             matchers = Arrays.copyOf(matchers, Math.max(slot + 1, matchers.length * 2));
         }
         Matcher m = matchers[slot];
-        if (m == null || m.pattern() != pattern) {
+        if (m == null || !samePattern(m, pattern)) {
             m = pattern.matcher(chars);
             matchers[slot] = m;
         }
@@ -167,5 +167,11 @@ public final class EvalScratch {
         public String toString() {
             return new String(buf, 0, length);
         }
+    }
+
+    /** Identity on purpose: one compiled pattern per matcher slot; its Matcher is reused while the slot keeps it. */
+    @SuppressWarnings("ReferenceEquality")
+    private static boolean samePattern(final Matcher m, final Pattern pattern) {
+        return m.pattern() == pattern;
     }
 }

@@ -89,7 +89,7 @@ public final class FieldMapping {
         if ("dns".equals(category)) {
             return DNS.get(field);
         }
-        if ("firewall".equals(category) || product != null && NETWORK_PRODUCTS.contains(product)) {
+        if ("firewall".equals(category) || (product != null && NETWORK_PRODUCTS.contains(product))) {
             return FIREWALL.get(field);
         }
         if ("linux".equals(product) && category != null) {

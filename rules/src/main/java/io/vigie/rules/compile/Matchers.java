@@ -270,7 +270,7 @@ final class Matchers {
     /**
      * The longest run of ASCII characters that every match of the regex contains, or null. Conservative: gives up
      * on top-level alternation; groups, classes, escapes of letters/digits, anchors and {@code .} end a run; a
-     * character followed by {@code ?}, {@code *} or {@code {} is optional and dropped.
+     * character followed by {@code ?}, {@code *} or an opening brace is optional and dropped.
      */
     static String requiredLiteral(final String re) {
         String best = "";
@@ -624,14 +624,12 @@ final class Matchers {
                         }
                     }
                 }
-                if (all && !hit) {
+                if (!hit) {
+                    // AND (the all modifier; OR returned above): one test without a hit fails the whole
                     return false;
                 }
-                if (!all && hit) {
-                    return true;
-                }
             }
-            return all;
+            return true;
         }
 
         @Override
@@ -739,11 +737,9 @@ final class Matchers {
         boolean eval(final TelemetryEvent e, final EvalScratch s) {
             for (final int[] ref : refs) {
                 final boolean hit = anyPair(e, ref);
-                if (all && !hit) {
-                    return false;
-                }
-                if (!all && hit) {
-                    return true;
+                if (hit != all) {
+                    // all: one test without a hit fails the whole; any: one hit is enough
+                    return hit;
                 }
             }
             return all;
@@ -829,11 +825,9 @@ final class Matchers {
                         }
                     }
                 }
-                if (all && !hit) {
-                    return false;
-                }
-                if (!all && hit) {
-                    return true;
+                if (hit != all) {
+                    // all: one test without a hit fails the whole; any: one hit is enough
+                    return hit;
                 }
             }
             return all;

@@ -173,7 +173,8 @@ public final class RuleCompiler {
         for (final CompiledRule r : rules) {
             CompiledRule x = r;
             for (final CompiledFilter f : filters) {
-                if (r.id() != null && f.rules().contains(r.id()) || r.name() != null && f.rules().contains(r.name())) {
+                if ((r.id() != null && f.rules().contains(r.id()))
+                    || (r.name() != null && f.rules().contains(r.name()))) {
                     x = x.withRoot(new Matchers.And(new Matchers.Node[] {x.root, new Matchers.Not(f.condition)}));
                 }
             }

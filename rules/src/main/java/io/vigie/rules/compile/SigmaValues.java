@@ -143,7 +143,7 @@ final class SigmaValues {
     }
 
     private static boolean isWord(final char c) {
-        return c == '_' || c < STAR && Character.isLetterOrDigit(c);
+        return c == '_' || (c < STAR && Character.isLetterOrDigit(c));
     }
 
     /** The value's bytes for encodings (no wildcards allowed). */

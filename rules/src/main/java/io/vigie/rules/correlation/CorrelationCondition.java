@@ -96,9 +96,11 @@ public final class CorrelationCondition {
                 case EQ:
                     ok = v == x;
                     break;
-                default:
+                case NEQ:
                     ok = v != x;
                     break;
+                default:
+                    throw new IllegalStateException("operator " + ops[i]);
             }
             if (!ok) {
                 return false;

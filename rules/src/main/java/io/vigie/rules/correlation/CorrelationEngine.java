@@ -149,7 +149,8 @@ public final class CorrelationEngine implements CorrelationHook {
     private int presetHash;
     private int presetIndex;
     private int pipeTail;
-    /** Sum of the prefetching loads, stored so that the JIT keeps them. */
+    /** Sum of the prefetching loads, stored so that the JIT keeps them (never read: the store is the point). */
+    @SuppressWarnings("UnusedVariable")
     private long prefetched;
     private long pipelined;
 
@@ -185,8 +186,8 @@ public final class CorrelationEngine implements CorrelationHook {
         for (final CorrelationRule r : rules) {
             for (int p = 0; p < r.baseRules.length; p++) {
                 final BaseRule b = r.baseRules[p];
-                if (b != null && (ruleId != null && ruleId.equals(b.id())
-                    || ruleName != null && ruleName.equals(b.name()))) {
+                if (b != null && ((ruleId != null && ruleId.equals(b.id()))
+                    || (ruleName != null && ruleName.equals(b.name())))) {
                     feeds.add(r.index);
                     feeds.add(p);
                     generated |= r.generate;
@@ -842,7 +843,7 @@ public final class CorrelationEngine implements CorrelationHook {
         final long meta = hot[h + RuleState.META];
         int n = (int) (meta >>> RuleState.COUNT_SHIFT);
         int head = (int) (meta >>> RuleState.HEAD_SHIFT) & m;
-        if (source >>> 40 != 0 || s.ringSource != null || n > 0 && hot[base + ((head + n - 1) & m)] > t) {
+        if (source >>> 40 != 0 || s.ringSource != null || (n > 0 && hot[base + ((head + n - 1) & m)] > t)) {
             return ringInsert(s, slot, t, seq, source, pruneBefore, from);
         }
         if (n == s.capacity) {
@@ -1267,7 +1268,7 @@ public final class CorrelationEngine implements CorrelationHook {
         a.tags.addAll(r.tags);
         final long windowStart = s.incFirst[slot] - r.timespanNanos;
         a.extra.put("evicted", s.lastKeyEvictionAt >= windowStart
-            || s.valueEvictedAt != null && s.valueEvictedAt[slot] >= windowStart);
+            || (s.valueEvictedAt != null && s.valueEvictedAt[slot] >= windowStart));
         a.extra.put("late_events", s.late[slot]);
         a.extra.put("value", s.lastMetric(slot));
         a.extra.put("update", update);

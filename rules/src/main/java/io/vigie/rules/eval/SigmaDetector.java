@@ -128,7 +128,7 @@ public final class SigmaDetector implements Detector {
         final long time = event.timestampNanos != TelemetryEvent.NO_TIME ? event.timestampNanos : event.receivedNanos;
         a.timeNanos = now;
         a.soc = factory.soc();
-        a.alertId = factory.soc() + "-" + now + "-" + ordinal + "-" + (++alertCounter);
+        a.alertId = factory.soc() + "-" + now + "-" + ordinal + "-" +  ++alertCounter;
         a.ruleId = rule.id();
         a.ruleTitle = rule.title();
         a.ruleLevel = rule.level() == null ? "medium" : rule.level();

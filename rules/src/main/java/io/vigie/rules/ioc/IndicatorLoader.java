@@ -488,7 +488,7 @@ public final class IndicatorLoader {
     }
 
     static Result load(final Source source, final byte[] content) throws IOException {
-        if (source.format == Format.MISP_JSON || source.format == Format.AUTO && looksLikeManifest(content)) {
+        if (source.format == Format.MISP_JSON || (source.format == Format.AUTO && looksLikeManifest(content))) {
             final Object json = Json.parse(content);
             if (json instanceof Map && !((Map<?, ?>) json).containsKey("Event")) {
                 final Result all = new Result(source.name);

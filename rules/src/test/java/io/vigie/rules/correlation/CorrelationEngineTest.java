@@ -474,7 +474,7 @@ class CorrelationEngineTest {
             final String rule = events.nextInt(15) == 0 ? "ok" : "failed";
             h.match(rule, h.event(t + jitter, "source.ip", ip, "user.name", "u" + events.nextInt(5),
                 "n", Integer.toString(events.nextInt(20))));
-            if (batchMode == 1 || batchMode == 2 && clock.nextInt(7) == 0) {
+            if (batchMode == 1 || (batchMode == 2 && clock.nextInt(7) == 0)) {
                 h.batchEnd(clock.nextLong());
             }
         }

@@ -46,12 +46,15 @@ public final class CorrelationMemory {
                 b.engine.onMatch(rule, e, sink);
             }
         }
-        final long after = retained();
-        System.out.println("keys=" + b.engine.liveKeys(0) + " eventsPerKey=" + perKey + " retainedBytes="
-            + (after - before) + " bytesPerKey=" + (after - before) / Math.max(1, b.engine.liveKeys(0))
-            + " growths=" + b.engine.growths() + " alerts=" + sink.alerts);
-        // Keep the engine reachable until after the measurement.
-        java.lang.ref.Reference.reachabilityFence(b);
+        try {
+            final long after = retained();
+            System.out.println("keys=" + b.engine.liveKeys(0) + " eventsPerKey=" + perKey + " retainedBytes="
+                + (after - before) + " bytesPerKey=" + (after - before) / Math.max(1, b.engine.liveKeys(0))
+                + " growths=" + b.engine.growths() + " alerts=" + sink.alerts);
+        } finally {
+            // Keep the engine reachable until after the measurement.
+            java.lang.ref.Reference.reachabilityFence(b);
+        }
     }
 
     private static long retained() throws InterruptedException {

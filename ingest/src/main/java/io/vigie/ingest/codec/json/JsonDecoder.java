@@ -65,7 +65,7 @@ public final class JsonDecoder {
     }
 
     /**
-     * Decodes {@code event.raw()[offset, end)}, which starts with {@code {}. On bad input sets
+     * Decodes {@code event.raw()[offset, end)}, which starts with an opening brace. On bad input sets
      * {@code event.rejectReason} and returns false.
      */
     public boolean decode(final TelemetryEvent event, final int offset, final int end) {

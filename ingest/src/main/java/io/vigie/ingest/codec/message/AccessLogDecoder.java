@@ -115,7 +115,7 @@ final class AccessLogDecoder extends MessageDecoder {
 
     /** Adds a quoted part (omitted when {@code -} or empty), unescaping {@code \"} and {@code \\}. */
     private static void quoted(final TelemetryEvent e, final int id, final byte[] b, final int s, final int q) {
-        if (q <= s || q - s == 1 && b[s] == '-') {
+        if (q <= s || (q - s == 1 && b[s] == '-')) {
             return;
         }
         if (Bytes.indexOf(b, s, q, (byte) '\\') < 0) {

@@ -53,7 +53,7 @@ final class AuditdDecoder extends MessageDecoder {
         }
     }
 
-    private final byte[] name = new byte[PREFIX.length + MAX_KEY];
+    private final byte[] keyName = new byte[PREFIX.length + MAX_KEY];
     private byte[] value = new byte[MAX_VALUE];
     private boolean execve;
     private boolean syscall;
@@ -69,7 +69,7 @@ final class AuditdDecoder extends MessageDecoder {
 
     AuditdDecoder() {
         super("auditd");
-        System.arraycopy(PREFIX, 0, name, 0, PREFIX.length);
+        System.arraycopy(PREFIX, 0, keyName, 0, PREFIX.length);
         Arrays.fill(cacheSerial, -1);
     }
 
@@ -196,7 +196,7 @@ final class AuditdDecoder extends MessageDecoder {
             execve = Bytes.equals(b, vs, ve, EXECVE);
             syscall = Bytes.equals(b, vs, ve, SYSCALL);
         }
-        System.arraycopy(b, ks, name, PREFIX.length, klen);
+        System.arraycopy(b, ks, keyName, PREFIX.length, klen);
         final int nlen = PREFIX.length + klen;
         final int vlen = ve - vs;
         if (maybeHex && vlen >= 2 && (vlen & 1) == 0 && allHex(b, vs, ve)) {
@@ -212,9 +212,9 @@ final class AuditdDecoder extends MessageDecoder {
             while (outEnd > 0 && value[outEnd - 1] == ' ') {
                 outEnd--;
             }
-            e.addNamedField(name, 0, nlen, value, 0, outEnd);
+            e.addNamedField(keyName, 0, nlen, value, 0, outEnd);
         } else {
-            e.addNamedField(name, 0, nlen, b, vs, vlen);
+            e.addNamedField(keyName, 0, nlen, b, vs, vlen);
         }
     }
 

@@ -149,7 +149,7 @@ final class Bytes {
     }
 
     static boolean isHex(final byte c) {
-        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     static int hexValue(final byte c) {

@@ -468,16 +468,16 @@ final class ExtractorRuntime {
             e.appendByte((byte) cp);
         } else if (cp < 0x800) {
             e.appendByte((byte) (0xC0 | cp >> 6));
-            e.appendByte((byte) (0x80 | cp & 0x3F));
+            e.appendByte((byte) (0x80 | (cp & 0x3F)));
         } else if (cp < 0x10000) {
             e.appendByte((byte) (0xE0 | cp >> 12));
-            e.appendByte((byte) (0x80 | cp >> 6 & 0x3F));
-            e.appendByte((byte) (0x80 | cp & 0x3F));
+            e.appendByte((byte) (0x80 | (cp >> 6 & 0x3F)));
+            e.appendByte((byte) (0x80 | (cp & 0x3F)));
         } else {
             e.appendByte((byte) (0xF0 | cp >> 18));
-            e.appendByte((byte) (0x80 | cp >> 12 & 0x3F));
-            e.appendByte((byte) (0x80 | cp >> 6 & 0x3F));
-            e.appendByte((byte) (0x80 | cp & 0x3F));
+            e.appendByte((byte) (0x80 | (cp >> 12 & 0x3F)));
+            e.appendByte((byte) (0x80 | (cp >> 6 & 0x3F)));
+            e.appendByte((byte) (0x80 | (cp & 0x3F)));
         }
     }
 
@@ -519,15 +519,15 @@ final class ExtractorRuntime {
                     cp = c;
                     len = 1;
                 } else if (c >= 0xC2 && c < 0xE0 && cont(b, off + i + 1, off + n)) {
-                    cp = (c & 0x1F) << 6 | b[off + i + 1] & 0x3F;
+                    cp = (c & 0x1F) << 6 | (b[off + i + 1] & 0x3F);
                     len = 2;
                 } else if (c >= 0xE0 && c < 0xF0 && cont(b, off + i + 1, off + n) && cont(b, off + i + 2, off + n)) {
-                    cp = (c & 0x0F) << 12 | (b[off + i + 1] & 0x3F) << 6 | b[off + i + 2] & 0x3F;
+                    cp = (c & 0x0F) << 12 | (b[off + i + 1] & 0x3F) << 6 | (b[off + i + 2] & 0x3F);
                     len = 3;
                 } else if (c >= 0xF0 && c < 0xF5 && cont(b, off + i + 1, off + n) && cont(b, off + i + 2, off + n)
                     && cont(b, off + i + 3, off + n)) {
                     cp = (c & 0x07) << 18 | (b[off + i + 1] & 0x3F) << 12 | (b[off + i + 2] & 0x3F) << 6
-                        | b[off + i + 3] & 0x3F;
+                        | (b[off + i + 3] & 0x3F);
                     len = 4;
                 } else {
                     cp = 0xFFFD;

@@ -465,11 +465,11 @@ final class FirewallDecoders {
         private static final byte[] LOGID = a("logid=");
         private static final int MAX_KEY = 64;
 
-        private final byte[] name = new byte[PREFIX.length + MAX_KEY];
+        private final byte[] keyName = new byte[PREFIX.length + MAX_KEY];
 
         Fortigate() {
             super("fortigate");
-            System.arraycopy(PREFIX, 0, name, 0, PREFIX.length);
+            System.arraycopy(PREFIX, 0, keyName, 0, PREFIX.length);
         }
 
         /** True when the message looks like a FortiGate log (devname= and logid= keys). */
@@ -516,8 +516,8 @@ final class FirewallDecoders {
                 if (klen <= 0 || klen > MAX_KEY) {
                     continue;
                 }
-                System.arraycopy(b, ks, name, PREFIX.length, klen);
-                e.addNamedField(name, 0, PREFIX.length + klen, b, vs, ve - vs);
+                System.arraycopy(b, ks, keyName, PREFIX.length, klen);
+                e.addNamedField(keyName, 0, PREFIX.length + klen, b, vs, ve - vs);
                 ecs(e, b, ks, ke, vs, ve);
             }
             e.logProduct = F.FORTIGATE;
@@ -532,7 +532,7 @@ final class FirewallDecoders {
                     continue;
                 }
                 final int id = IDS[k];
-                if (ve <= vs || ve - vs == 1 && b[vs] == '-' || ve - vs == 3 && b[vs] == 'N' && b[vs + 1] == '/') {
+                if (ve <= vs || (ve - vs == 1 && b[vs] == '-') || (ve - vs == 3 && b[vs] == 'N' && b[vs + 1] == '/')) {
                     return;
                 }
                 if (id == -2) {

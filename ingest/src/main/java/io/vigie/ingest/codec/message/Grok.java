@@ -118,7 +118,7 @@ final class Grok {
 
     /** True when {@code name} is a valid pattern name (letters, digits, underscore). */
     static boolean validName(final String name) {
-        return !name.isEmpty() && name.chars().allMatch(c -> c == '_' || Character.isLetterOrDigit(c) && c < 128);
+        return !name.isEmpty() && name.chars().allMatch(c -> c == '_' || (Character.isLetterOrDigit(c) && c < 128));
     }
 
     /**

@@ -128,7 +128,7 @@ final class ServiceDecoders {
             boolean digit = false;
             for (int i = s; i < e; i++) {
                 final byte c = b[i];
-                if (!(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z')) {
+                if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
                     return false;
                 }
                 digit |= c >= '0' && c <= '9';

@@ -253,7 +253,7 @@ public final class Rfc3164Decoder {
     private int timestamp(final byte[] b, final int start, final int end, final long receivedNanos) {
         if (looksLikeIsoTimestamp(b, start, end)) {
             final int p = iso.parse(b, start, end, Rfc3339Parser.RELAXED_MAX_FRACTION_DIGITS, true);
-            if (p < 0 || p < end && b[p] != ' ') {
+            if (p < 0 || (p < end && b[p] != ' ')) {
                 return -2;
             }
             parsedNanos = iso.epochNanos;
@@ -343,7 +343,8 @@ public final class Rfc3164Decoder {
 
     /** "UTC" or "GMT" at {@code i} (three bytes available). */
     private static boolean isUtcToken(final byte[] b, final int i) {
-        return b[i] == 'U' && b[i + 1] == 'T' && b[i + 2] == 'C' || b[i] == 'G' && b[i + 1] == 'M' && b[i + 2] == 'T';
+        return (b[i] == 'U' && b[i + 1] == 'T' && b[i + 2] == 'C')
+            || (b[i] == 'G' && b[i + 1] == 'M' && b[i + 2] == 'T');
     }
 
     private int inferYear(final int month, final int day, final long timeOfDay, final long receivedNanos) {

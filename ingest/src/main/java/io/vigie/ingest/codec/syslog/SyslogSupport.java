@@ -135,7 +135,7 @@ final class SyslogSupport {
                 n = 2;
                 lo = 0xA0;
                 hi = 0xBF;
-            } else if (c >= 0xE1 && c <= 0xEC || c == 0xEE || c == 0xEF) {
+            } else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
                 n = 2;
                 lo = 0x80;
                 hi = 0xBF;

@@ -31,6 +31,7 @@ final class KafkaRecordDecoder implements FrameDecoder {
     }
 
     /** Sets the provenance of the next record published. */
+    @SuppressWarnings("ReferenceEquality") // identity: re-encodes only when another String comes
     void record(final String recordTopic, final int recordPartition, final long recordOffset) {
         if (recordTopic != topic) {
             topic = recordTopic;
@@ -46,6 +47,7 @@ final class KafkaRecordDecoder implements FrameDecoder {
     }
 
     @Override
+    @SuppressWarnings("NonAtomicVolatileUpdate") // single writer: this thread; volatile for readers
     public void decode(final TelemetryEvent event) {
         inner.decode(event);
         if (event.rejectReason != 0) {

@@ -170,6 +170,7 @@ public final class KafkaSource implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("NonAtomicVolatileUpdate") // single writer: this thread; volatile for readers
     private void publish(final PartitionState p, final ConsumerRecord<byte[], byte[]> r) {
         final byte[] value = r.value() == null ? EMPTY : r.value();
         final long offset = r.offset();
@@ -191,6 +192,7 @@ public final class KafkaSource implements AutoCloseable {
     }
 
     /** Commits, per partition, the offset after the highest record the raw journal holds. Source thread only. */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // single writer: this thread; volatile for readers
     private void commitPersisted(final Collection<TopicPartition> which) {
         lastCommitNanos = System.nanoTime();
         final long persisted = engine.persistedSequence().get();

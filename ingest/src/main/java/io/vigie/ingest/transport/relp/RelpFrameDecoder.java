@@ -21,7 +21,7 @@ import java.util.List;
  *
  * A malformed header, a DATALEN over the listener's cap or a missing trailer loses the framing: the handler rejects
  * the bytes as {@code BAD_RELP} and closes the session. When the handler cannot take a frame now (ring full, too many
- * pending acknowledgements) the frame stays buffered and reading pauses until {@link #resume(ChannelHandlerContext)}.
+ * pending acknowledgements) the frame stays buffered and reading pauses until the handler resumes it.
  */
 public final class RelpFrameDecoder extends ByteToMessageDecoder {
     /** RELP limits TXNR and DATALEN to 9 digits, COMMAND to 32 letters. */

@@ -248,7 +248,7 @@ class CefCorpusTest {
     }
 
     private boolean same(final String key, final String want, final String got) {
-        if (want.equals(got) || LOWERED.contains(key) && want.equalsIgnoreCase(got)) {
+        if (want.equals(got) || (LOWERED.contains(key) && want.equalsIgnoreCase(got))) {
             return true;
         }
         if (want.matches("\\d{4}-\\d\\d-\\d\\dT.*")) {

@@ -225,7 +225,7 @@ class CefDecoderTest {
         assertEquals("host", e.get("log.syslog.hostname"));
         assertEquals("1.2.3.4", e.get("source.ip"));
         // A reject backs out only the CEF fields.
-        final byte[] bad = ("<13>host CEF:0|a|b").getBytes(StandardCharsets.UTF_8);
+        final byte[] bad = "<13>host CEF:0|a|b".getBytes(StandardCharsets.UTF_8);
         e.reset();
         e.setRaw(bad, 0, bad.length);
         e.addField(io.vigie.engine.event.Fields.LOG_SYSLOG_HOSTNAME, "host".getBytes(StandardCharsets.UTF_8));

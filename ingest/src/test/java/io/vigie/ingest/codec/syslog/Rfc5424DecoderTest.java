@@ -50,6 +50,7 @@ class Rfc5424DecoderTest {
         return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 
+    @SuppressWarnings("JavaLocalDateTimeGetNano") // seconds come from toEpochSecond, the nanos of the second here
     private static long nanosOfLocal(final String localUtc) {
         final LocalDateTime t = LocalDateTime.parse(localUtc);
         return t.toEpochSecond(ZoneOffset.UTC) * 1_000_000_000L + t.getNano();

@@ -38,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Timeout(120)
 class KafkaSourceIT {
     private static final int RECORDS = 10_000;
+    @SuppressWarnings("UnnecessaryLambda") // a factory: a new decoder per call
     private static final Supplier<FrameDecoder> DECODERS =
         () -> new AutoDetectDecoder(io.vigie.engine.ring.EventFormat.AUTO, new DecoderSettings(),
             new MessageDecoders());

@@ -107,6 +107,7 @@ public final class KafkaAlertSink implements AutoCloseable {
             settings.topic, position);
     }
 
+    @SuppressWarnings("NonAtomicVolatileUpdate") // single writer: this thread; volatile for readers
     private void run() {
         AlertTailer tailer = null;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(settings))) {

@@ -388,7 +388,7 @@ public final class StixMapper {
         }
         for (int i = 0; i < d.length(); i++) {
             final char c = d.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_')) {
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_')) {
                 return;
             }
         }
@@ -422,7 +422,7 @@ public final class StixMapper {
         }
         for (int i = 0; i < h.length(); i++) {
             final char c = h.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
                 return;
             }
         }

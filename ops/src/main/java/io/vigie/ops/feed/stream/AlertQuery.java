@@ -77,7 +77,8 @@ public final class AlertQuery implements AutoCloseable {
                 return false;
             }
             return rule == null || rule.equals(a.ruleId)
-                || a.ruleTitle != null && a.ruleTitle.toLowerCase(Locale.ROOT).contains(rule.toLowerCase(Locale.ROOT));
+                || (a.ruleTitle != null
+                    && a.ruleTitle.toLowerCase(Locale.ROOT).contains(rule.toLowerCase(Locale.ROOT)));
         }
     }
 
@@ -154,7 +155,7 @@ public final class AlertQuery implements AutoCloseable {
         p.type = one(q, "type");
         final String level = one(q, "level");
         if (level != null) {
-            p.minLevel = List.of(EngineCounters.LEVELS).indexOf(level.toLowerCase(Locale.ROOT));
+            p.minLevel = EngineCounters.LEVELS.indexOf(level.toLowerCase(Locale.ROOT));
             if (p.minLevel < 0) {
                 throw new IllegalArgumentException("level must be one of " + String.join(", ", EngineCounters.LEVELS)
                     + ": " + level);

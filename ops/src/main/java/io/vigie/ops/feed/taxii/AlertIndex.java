@@ -82,6 +82,7 @@ public final class AlertIndex implements AutoCloseable {
         return this;
     }
 
+    @SuppressWarnings("NonAtomicVolatileUpdate") // single writer: this thread; volatile for readers
     private void run() {
         AlertTailer tailer = null;
         try {

@@ -100,7 +100,7 @@ public final class TaxiiCollection {
 
     /** True when the subscriber may see this collection exists: listed, in the audience, and some label allowed. */
     public boolean visibleTo(final Subscriber s) {
-        if (s == null || !s.mayRead(id) || !audience.isEmpty() && !audience.contains(s.name())) {
+        if (s == null || !s.mayRead(id) || (!audience.isEmpty() && !audience.contains(s.name()))) {
             return false;
         }
         for (final Tlp t : labels) {

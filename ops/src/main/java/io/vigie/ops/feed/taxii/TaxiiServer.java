@@ -169,9 +169,9 @@ public final class TaxiiServer {
             return;
         }
         final int rest = seg.length - 2;
-        final boolean known = rest == 0 || rest == 1 && ("objects".equals(seg[2]) || "manifest".equals(seg[2]))
-            || rest == 2 && "objects".equals(seg[2]) || rest == 3 && "objects".equals(seg[2])
-            && "versions".equals(seg[4]);
+        final boolean known = rest == 0 || (rest == 1 && ("objects".equals(seg[2]) || "manifest".equals(seg[2])))
+            || (rest == 2 && "objects".equals(seg[2])) || (rest == 3 && "objects".equals(seg[2])
+            && "versions".equals(seg[4]));
         if (!known) {
             notFound(ctx, req);
             return;
@@ -494,7 +494,7 @@ public final class TaxiiServer {
         if (isStatic) {
             return false;
         }
-        return position > q.cursorPosition || position == q.cursorPosition && index > q.cursorIndex;
+        return position > q.cursorPosition || (position == q.cursorPosition && index > q.cursorIndex);
     }
 
     /** Builds one page for a subscriber reading a collection. */

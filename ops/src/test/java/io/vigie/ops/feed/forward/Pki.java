@@ -56,6 +56,7 @@ final class Pki {
         return g.generateKeyPair();
     }
 
+    @SuppressWarnings("JavaUtilDate") // BouncyCastle's certificate builder takes java.util.Date
     private static JcaX509v3CertificateBuilder builder(final X500Name issuer, final X500Name subject,
                                                        final KeyPair k, final long serial) {
         final long now = System.currentTimeMillis();

@@ -57,8 +57,7 @@ final class SseClient implements AutoCloseable {
         in = new java.io.BufferedInputStream(socket.getInputStream(), 65536);
         final String statusLine = rawLine();
         status = Integer.parseInt(statusLine.split(" ")[1]);
-        String h;
-        while (!(h = rawLine()).isEmpty()) {
+        for (String h = rawLine(); !h.isEmpty(); h = rawLine()) {
             final int c = h.indexOf(':');
             headers.put(h.substring(0, c).trim().toLowerCase(Locale.ROOT), h.substring(c + 1).trim());
         }

@@ -181,7 +181,7 @@ class TaxiiServerIT {
         a.timeNanos = 1_700_000_000_000_000_000L + i * 1_000_000_000L;
         a.firstSeenNanos = a.timeNanos - 60_000_000_000L;
         a.lastSeenNanos = a.timeNanos;
-        a.count = 5 + i;
+        a.count = 5L + i;
         a.tlp = tlp;
         a.tags.add("attack.credential_access");
         a.tags.add("attack.t1110");

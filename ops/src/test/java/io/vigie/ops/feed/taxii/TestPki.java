@@ -82,6 +82,7 @@ final class TestPki {
         return new Issued(k, sign(b, ca.keys));
     }
 
+    @SuppressWarnings("JavaUtilDate") // BouncyCastle's certificate builder takes java.util.Date
     private static X509v3CertificateBuilder builder(final X500Name issuer, final X500Name subject, final KeyPair k) {
         final long now = System.currentTimeMillis();
         return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
