@@ -11,7 +11,7 @@ import io.vigie.ingest.transport.kafka.KafkaSettings;
 import io.vigie.ingest.transport.kafka.KafkaSource;
 import io.vigie.ops.config.ConfigLoader;
 import io.vigie.ops.config.VigieConfig;
-import io.vigie.ops.feed.kafka.EmbeddedKafka;
+import io.vigie.ingest.transport.kafka.EmbeddedKafka;
 import io.vigie.ops.server.DetectionSetup;
 import io.vigie.ops.server.Settings;
 import org.apache.kafka.common.TopicPartition;

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A one-node KRaft Kafka (combined broker + controller) in this JVM, on loopback ephemeral ports. Tests only. */
-final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements AutoCloseable {
     static {
         // The broker logs a lot at INFO; only its warnings matter here (read when the logger is created).
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
@@ -28,7 +28,7 @@ final class EmbeddedKafka implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
     private final Admin admin;
 
-    EmbeddedKafka(final Path dir) throws Exception {
+    public EmbeddedKafka(final Path dir) throws Exception {
         final TestKitNodes nodes = new TestKitNodes.Builder()
             .setCombined(true)
             .setNumBrokerNodes(1)
@@ -49,15 +49,15 @@ final class EmbeddedKafka implements AutoCloseable {
         admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()));
     }
 
-    String bootstrap() {
+    public String bootstrap() {
         return cluster.bootstrapServers();
     }
 
-    void createTopic(final String name, final int partitions) throws Exception {
+    public void createTopic(final String name, final int partitions) throws Exception {
         admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
     }
 
-    KafkaProducer<byte[], byte[]> producer() {
+    public KafkaProducer<byte[], byte[]> producer() {
         final Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -68,7 +68,7 @@ final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Committed offsets of a group, by partition. */
-    Map<TopicPartition, Long> committed(final String group) throws Exception {
+    public Map<TopicPartition, Long> committed(final String group) throws Exception {
         final Map<TopicPartition, OffsetAndMetadata> m =
             admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
         final Map<TopicPartition, Long> out = new HashMap<>();
@@ -78,6 +78,28 @@ final class EmbeddedKafka implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** End offsets of a topic's partitions. */
+    public Map<TopicPartition, Long> endOffsets(final String topic, final int partitions) throws Exception {
+        final Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> q = new HashMap<>();
+        for (int i = 0; i < partitions; i++) {
+            q.put(new TopicPartition(topic, i), org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
+        final Map<TopicPartition, Long> out = new HashMap<>();
+        for (final var e : admin.listOffsets(q).all().get(30, TimeUnit.SECONDS).entrySet()) {
+            out.put(e.getKey(), e.getValue().offset());
+        }
+        return out;
+    }
+
+    /** Committed offsets of a group, or an empty map when they cannot be read now. */
+    public Map<TopicPartition, Long> committedOrEmpty(final String group) {
+        try {
+            return committed(group);
+        } catch (Exception e) {
+            return Map.of();
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.vigie.ops.feed.kafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigie.engine.Engine;
+import io.vigie.ingest.transport.kafka.EmbeddedKafka;
 import io.vigie.engine.alert.Alert;
 import io.vigie.engine.status.EngineCounters;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
