@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The engine's fast window structures (the sorted ring of exact event_count, the value index and incremental count
+ * The engine's fast window structures (the circular ring of exact event_count, the value index and incremental count
  * of value_count, CLOCK eviction) against a plain model of the window semantics: an array of entries scanned in
  * full, with prune-then-drop-the-oldest at the per-key capacity. Seeded random streams with out-of-order events.
  */
