@@ -104,9 +104,20 @@ public class CorrelationBenchmark {
 
         /** Refills the next ring slot with the stream's next event (what {@link #fill} measures alone). */
         final TelemetryEvent nextEvent() {
+            final TelemetryEvent e = ring[(int) seq & (RING - 1)];
+            fill(e);
+            return e;
+        }
+
+        /** Refills {@code e} with the stream's next event and moves on (the producer of CorrelationWorkerCore). */
+        final void fillInto(final TelemetryEvent e) {
+            fill(e);
+            advance();
+        }
+
+        private void fill(final TelemetryEvent e) {
             final int i = cursor;
             final int k = slotOf[i];
-            final TelemetryEvent e = ring[(int) seq & (RING - 1)];
             e.reset();
             final byte[] a = valuesA[k];
             e.addField(fieldA, a, 0, a.length);
@@ -116,7 +127,15 @@ public class CorrelationBenchmark {
             }
             e.timestampNanos = shift + i * dtNanos;
             e.seq = seq++;
-            return e;
+        }
+
+        private void advance() {
+            if (cursor + 1 == slotOf.length) {
+                cursor = 0;
+                shift += cycleNanos;
+            } else {
+                cursor++;
+            }
         }
 
         /** Baseline: the slot refill and stream walk of {@link #next}, without the engine. */
@@ -168,6 +187,9 @@ public class CorrelationBenchmark {
         @Param({"10000"})
         public int keys;
 
+        /** The compiled rules and engine (CorrelationWorkerCore runs the Sigma detector over them). */
+        Workloads.Bound bound;
+
         @Setup(Level.Trial)
         public void setUp() {
             final Workloads.Bound b = new Workloads.Bound(Workloads.baseRule("ssh_failed",
@@ -178,6 +200,7 @@ public class CorrelationBenchmark {
                 "  condition: {gte: 5}}",
                 "level: high",
                 ""), config(keys));
+            bound = b;
             engine = b.engine;
             valuesA = new byte[keys][];
             for (int k = 0; k < keys; k++) {
@@ -261,6 +284,8 @@ public class CorrelationBenchmark {
     static CorrelationConfig config(final int keys) {
         final CorrelationConfig c = new CorrelationConfig();
         c.maxKeys = Math.max(keys * 2, 1024);
+        // correlation.pipeline_min_kb, for experiments (-Dvigie.bench.pipelineMinKb=0 pipelines every rule)
+        c.pipelineMinKb = Integer.getInteger("vigie.bench.pipelineMinKb", c.pipelineMinKb);
         return c;
     }
 
