@@ -13,7 +13,7 @@ import java.util.Arrays;
  *
  * <pre>
  *   raw[0..rawLength)          the frame exactly as received (the evidence)
- *   field table, entry i:      id[i] | valOff[i] valLen[i]
+ *   field table, entry i:      id[i] | values[2i] values[2i + 1] (value offset, length)
  *                              | nameOff[i] nameLen[i] (only for ids past the dictionary cap)
  *   arena[0..arenaLength)      field values (and inline names), UTF-8 bytes
  * </pre>
@@ -75,8 +75,11 @@ public final class TelemetryEvent {
 
     // --- field table ----------------------------------------------------------------------------------------
     private int[] ids = new int[INITIAL_FIELDS];
-    private int[] valueOffsets = new int[INITIAL_FIELDS];
-    private int[] valueLengths = new int[INITIAL_FIELDS];
+    /**
+     * Entry i's value: offset at [2i], length at [2i + 1]. One array, so that reading or writing a value touches one
+     * line where two arrays touched two (the rule worker reads a slot written on the other core: each line is a miss).
+     */
+    private int[] values = new int[2 * INITIAL_FIELDS];
     private int[] nameOffsets = new int[INITIAL_FIELDS];
     private int[] nameLengths = new int[INITIAL_FIELDS];
     private int fieldCount;
@@ -153,8 +156,8 @@ public final class TelemetryEvent {
         final int i = newEntry(id);
         ensureArena(length);
         System.arraycopy(src, offset, raw, arenaLength, length);
-        valueOffsets[i] = arenaLength;
-        valueLengths[i] = length;
+        values[2 * i] = arenaLength;
+        values[2 * i + 1] = length;
         arenaLength += length;
         return i;
     }
@@ -168,8 +171,8 @@ public final class TelemetryEvent {
             throw new IndexOutOfBoundsException("raw slice [" + rawOffset + ", +" + length + ") of " + rawLength);
         }
         final int i = newEntry(id);
-        valueOffsets[i] = rawOffset;
-        valueLengths[i] = length;
+        values[2 * i] = rawOffset;
+        values[2 * i + 1] = length;
         return i;
     }
 
@@ -178,12 +181,12 @@ public final class TelemetryEvent {
      * change it in place (lower-case it) without touching the evidence. Returns the entry.
      */
     public int ownValue(final int index) {
-        final int off = valueOffsets[index];
+        final int off = values[2 * index];
         if (off < arenaBase) {
-            final int len = valueLengths[index];
+            final int len = values[2 * index + 1];
             ensureArena(len);
             System.arraycopy(raw, off, raw, arenaLength, len);
-            valueOffsets[index] = arenaLength;
+            values[2 * index] = arenaLength;
             arenaLength += len;
         }
         return index;
@@ -193,9 +196,9 @@ public final class TelemetryEvent {
     public int addField(final int id, final long value) {
         final int i = newEntry(id);
         ensureArena(20);
-        valueOffsets[i] = arenaLength;
+        values[2 * i] = arenaLength;
         arenaLength = writeLong(raw, arenaLength, value);
-        valueLengths[i] = arenaLength - valueOffsets[i];
+        values[2 * i + 1] = arenaLength - values[2 * i];
         return i;
     }
 
@@ -218,8 +221,8 @@ public final class TelemetryEvent {
         nameLengths[i] = nameLength;
         arenaLength += nameLength;
         System.arraycopy(src, offset, raw, arenaLength, length);
-        valueOffsets[i] = arenaLength;
-        valueLengths[i] = length;
+        values[2 * i] = arenaLength;
+        values[2 * i + 1] = length;
         arenaLength += length;
         return i;
     }
@@ -230,8 +233,8 @@ public final class TelemetryEvent {
      */
     public void beginField(final int id) {
         final int i = newEntry(id);
-        valueOffsets[i] = arenaLength;
-        valueLengths[i] = 0;
+        values[2 * i] = arenaLength;
+        values[2 * i + 1] = 0;
         openField = i;
     }
 
@@ -251,7 +254,7 @@ public final class TelemetryEvent {
     /** Closes the open field; returns its entry index. */
     public int endField() {
         final int i = openField;
-        valueLengths[i] = arenaLength - valueOffsets[i];
+        values[2 * i + 1] = arenaLength - values[2 * i];
         openField = -1;
         return i;
     }
@@ -288,11 +291,11 @@ public final class TelemetryEvent {
     }
 
     public int valueOffset(final int index) {
-        return valueOffsets[index];
+        return values[2 * index];
     }
 
     public int valueLength(final int index) {
-        return valueLengths[index];
+        return values[2 * index + 1];
     }
 
     /**
@@ -340,7 +343,7 @@ public final class TelemetryEvent {
 
     /** An entry's value as a String (allocates; off the event path: alerts, CLI, tests). */
     public String value(final int index) {
-        return new String(raw, valueOffsets[index], valueLengths[index], StandardCharsets.UTF_8);
+        return new String(raw, values[2 * index], values[2 * index + 1], StandardCharsets.UTF_8);
     }
 
     /** The first value of a field as a String, or null (allocates; off the event path). */
@@ -365,7 +368,7 @@ public final class TelemetryEvent {
         if (i < 0) {
             return missing;
         }
-        return parseLong(raw, valueOffsets[i], valueLengths[i], missing);
+        return parseLong(raw, values[2 * i], values[2 * i + 1], missing);
     }
 
     /** Copies the peer address as a String (allocates; off the event path). */
@@ -411,8 +414,7 @@ public final class TelemetryEvent {
         dst.flags = flags;
         dst.ensureFields(fieldCount);
         System.arraycopy(ids, 0, dst.ids, 0, fieldCount);
-        System.arraycopy(valueOffsets, 0, dst.valueOffsets, 0, fieldCount);
-        System.arraycopy(valueLengths, 0, dst.valueLengths, 0, fieldCount);
+        System.arraycopy(values, 0, dst.values, 0, 2 * fieldCount);
         System.arraycopy(nameOffsets, 0, dst.nameOffsets, 0, fieldCount);
         System.arraycopy(nameLengths, 0, dst.nameLengths, 0, fieldCount);
         dst.fieldCount = fieldCount;
@@ -506,8 +508,7 @@ public final class TelemetryEvent {
         if (ids.length < count) {
             final int n = Math.max(count, ids.length * 2);
             ids = Arrays.copyOf(ids, n);
-            valueOffsets = Arrays.copyOf(valueOffsets, n);
-            valueLengths = Arrays.copyOf(valueLengths, n);
+            values = Arrays.copyOf(values, 2 * n);
             nameOffsets = Arrays.copyOf(nameOffsets, n);
             nameLengths = Arrays.copyOf(nameLengths, n);
             growths++;
