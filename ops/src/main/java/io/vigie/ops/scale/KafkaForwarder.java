@@ -8,9 +8,12 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The producer side of the scale-out topology: sends raw lines (the bytes exactly as received) to the events topic,
@@ -28,9 +31,8 @@ public final class KafkaForwarder implements AutoCloseable {
     private final int keyField;
     private final TelemetryEvent scratch = new TelemetryEvent();
     /** Sends the producer gave up on (after its retries), and the first such failure since the last flush. */
-    private final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicReference<Exception> firstFailure =
-        new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
 
     /**
      * @param bootstrap Kafka {@code bootstrap.servers}
@@ -85,11 +87,11 @@ public final class KafkaForwarder implements AutoCloseable {
      * non-retriable error such as a record over the broker's size limit); throws if any was, naming how many and the
      * first error, so that no line is lost without the caller knowing.
      */
-    public void flush() throws java.io.IOException {
+    public void flush() throws IOException {
         producer.flush();
         final Exception first = firstFailure.getAndSet(null);
         if (first != null) {
-            throw new java.io.IOException(failed.get() + " line(s) so far not accepted by Kafka topic " + topic
+            throw new IOException(failed.get() + " line(s) so far not accepted by Kafka topic " + topic
                 + "; first since the last flush: " + first, first);
         }
     }
