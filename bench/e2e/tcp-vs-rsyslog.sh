@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # End-to-end TCP ingest on this machine, Vigie then a stock rsyslog, same loadgen, same lines, same run.
-#   bench/e2e/tcp-vs-rsyslog.sh [seconds] [rules: none|bundled] [connections]
+#   bench/e2e/tcp-vs-rsyslog.sh [seconds] [rules: none|bundled] [connections] [file of lines]
 # Vigie: `vigie serve` (raw journal; with rules=bundled also the 308 bundled Sigma rules), figure = persisted/s from
 # /metrics. rsyslog: imtcp -> omfile (no parsing beyond its own, no rules), figure = lines in its output file / s.
-# Both receive RFC 5424 octet-counted frames from `vigie loadgen --rate max`, which runs on the same cores.
+# Both receive the same octet-counted frames from `vigie loadgen --rate max`, which runs on the same cores: synthetic
+# RFC 5424 lines, or the lines of the file given (e.g. ../shared/corpus/cef/parser-test-lines.valid.cef for CEF).
 set -euo pipefail
-secs=${1:-10}; rules=${2:-none}; conns=${3:-1}
+secs=${1:-10}; rules=${2:-none}; conns=${3:-1}; file=${4:-}
+lines=()
+if [ -n "$file" ]; then lines=(--file "$(cd "$(dirname "$file")" && pwd)/$(basename "$file")"); fi
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work=$(mktemp -d /tmp/vigie-e2e.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -25,7 +28,7 @@ vigie_pid=$!
 for _ in $(seq 1 60); do curl -sf 127.0.0.1:8714/health >/dev/null && break; sleep 0.5; done
 metric() { curl -s 127.0.0.1:8714/metrics | awk -v k="$1" '$1 == k {print $2}'; }
 ./vigie loadgen --target 127.0.0.1:5714 --rate max --duration "$secs" --proto tcp --connections "$conns" \
-  > "$work/lg-vigie.txt" 2>&1
+  "${lines[@]}" > "$work/lg-vigie.txt" 2>&1
 sleep 2
 sent=$(sed -n 's/.*sent=\([0-9]*\).*/\1/p' "$work/lg-vigie.txt" | tail -1)
 persisted=$(metric 'vigie_events_persisted_total{listener="syslog"}')
@@ -45,7 +48,7 @@ rsyslogd -n -f "$work/rsyslog.conf" -i "$work/rs/pid" > "$work/rs.log" 2>&1 &
 rs_pid=$!
 sleep 2
 ./vigie loadgen --target 127.0.0.1:5715 --rate max --duration "$secs" --proto tcp --connections "$conns" \
-  > "$work/lg-rs.txt" 2>&1
+  "${lines[@]}" > "$work/lg-rs.txt" 2>&1
 rs_sent=$(sed -n 's/.*sent=\([0-9]*\).*/\1/p' "$work/lg-rs.txt" | tail -1)
 # rsyslog has no counter to read here: wait until its file stops growing (it drains its queue), then count lines.
 prev=-1; while :; do n=$(wc -l < "$work/rs/out.log" 2>/dev/null || echo 0); [ "$n" = "$prev" ] && break; prev=$n; sleep 1; done
