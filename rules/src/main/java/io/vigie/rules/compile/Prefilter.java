@@ -74,6 +74,11 @@ final class Prefilter {
     /**
      * Aho-Corasick automaton over ASCII-folded bytes, as a dense DFA over byte classes (bytes absent from every
      * pattern share class 0). Matches mark the patterns' rules as candidates in the scratch.
+     *
+     * <p>Transition table layout: {@code delta[row + class]}, where {@code row = state * classes}, holds the next
+     * state's row, complemented (negative) when that state ends a pattern or has one in its output chain. The scan's
+     * loop-carried chain is then one add and one load per byte (no multiply, no output-table load): a state's number
+     * is recovered by a division only when a pattern ends there.
      */
     static final class Automaton {
         private final byte[] classOf = new byte[256];
@@ -166,6 +171,11 @@ final class Prefilter {
                     }
                 }
             }
+            // State numbers to rows, complemented where a pattern ends (see the class comment).
+            for (int k = 0; k < delta.length; k++) {
+                final int v = delta[k];
+                delta[k] = out[v] >= 0 || outLink[v] >= 0 ? ~(v * nc) : v * nc;
+            }
         }
 
         private static int[] newRow(final int nc) {
@@ -181,17 +191,24 @@ final class Prefilter {
             final int[] marks = s.marks;
             final int[] cand = s.candidates;
             final int epoch = s.epoch;
-            int st = 0;
+            final int[] d = delta;
+            final byte[] cls = classOf;
+            int row = 0;
             for (int i = off, end = off + len; i < end; i++) {
-                st = delta[st * nc + (classOf[b[i] & 0xFF] & 0xFF)];
-                for (int t = out[st] >= 0 ? st : outLink[st]; t >= 0; t = outLink[t]) {
-                    for (final int r : patternRules[out[t]]) {
-                        if (marks[r] != epoch) {
-                            marks[r] = epoch;
-                            cand[n++] = r;
+                int next = d[row + (cls[b[i] & 0xFF] & 0xFF)];
+                if (next < 0) {
+                    next = ~next;
+                    final int st = next / nc;
+                    for (int t = out[st] >= 0 ? st : outLink[st]; t >= 0; t = outLink[t]) {
+                        for (final int r : patternRules[out[t]]) {
+                            if (marks[r] != epoch) {
+                                marks[r] = epoch;
+                                cand[n++] = r;
+                            }
                         }
                     }
                 }
+                row = next;
             }
             return n;
         }
