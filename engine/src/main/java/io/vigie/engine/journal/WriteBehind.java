@@ -26,7 +26,7 @@ import java.io.File;
  * for and dropped one step later, so the disk writes it meanwhile.
  *
  * <p>Twice: a page mapped by anyone when it is dropped stays in the page cache, and Chronicle keeps some steps mapped
- * past the first drop, so each range is dropped again {@code lag} later. Without that, a 20-s CEF run at ~700 k
+ * past the first drop, so each range is dropped again {@code lag} later. Without that, a 16-s CEF run at ~720 k
  * lines/s ended with 533 MiB of its 1.8 GiB file resident and growing, instead of the bound (mincore per 8 MiB step:
  * the first 80 MiB, which Chronicle maps for the file's life, then 1 to 7 resident steps after each 256 MiB).
  *
