@@ -28,13 +28,14 @@ import java.util.concurrent.TimeUnit;
  * they are rare: an open incident emits at most one update per timespan of event time).
  *
  * <p><b>What one op counts.</b> One event: refill one of 64 reused {@link TelemetryEvent} slots as a decoder would
- * ({@code reset()}, then {@code addField} of the key's pre-encoded bytes: {@code source.ip}, plus {@code user.name}
- * for value_count), set its event time and seq, then {@code owns} + {@code onMatch} (and {@code onBatchEnd} every
- * 256 events). The event is therefore hot in L1, as it is in production where the correlation sees the slot the
- * worker just matched; what the figure measures is the engine's window state (key table, per-key records), not the
- * cost of fetching 10k cold 5 KB events from DRAM. Alert emission (rare) is included. The stream of keys and event
- * times is the seeded one the Esper peer benchmark replays ({@link Workloads#randomSlots}, seed 42 for event_count:
- * 1M events over 10k IPs at {@code eventsPerSecond} of event time), so the figures stay comparable.
+ * ({@code reset()}, then {@code addField} of the key's bytes read in stream order from one input buffer, as a decoder
+ * reads its socket buffer: {@code source.ip}, plus {@code user.name} for value_count), set its event time and seq,
+ * then {@code owns} + {@code onMatch} (and {@code onBatchEnd} every 256 events). The event is therefore hot in L1,
+ * as it is in production where the correlation sees the slot the worker just matched; what the figure measures is
+ * the engine's window state (key table, per-key records), not the cost of fetching 10k cold 5 KB events from DRAM.
+ * Alert emission (rare) is included. The stream of keys and event times is the seeded one the Esper peer benchmark
+ * replays ({@link Workloads#randomSlots}, seed 42 for event_count: 1M events over 10k IPs at
+ * {@code eventsPerSecond} of event time), so the figures stay comparable.
  *
  * <ul>
  *   <li>{@link #fill}: baseline, the per-op slot refill alone (the part of every figure that is not the engine).</li>
@@ -73,6 +74,16 @@ public class CorrelationBenchmark {
         final TelemetryEvent[] ring = new TelemetryEvent[RING];
         int[] slotOf;
         int[] ruleOf;
+        /**
+         * The stream's key bytes as a decoder reads them: event i's {@code fieldA} value is
+         * {@code inputA[startA[i], startA[i + 1])}, laid out in stream order (likewise B), so the refill reads its
+         * input sequentially, as a decoder reads its socket buffer, instead of one of 10k per-key arrays at random
+         * (a cache miss per event that production does not have: ~16 ns/event at 10k keys, perfasm).
+         */
+        byte[] inputA;
+        int[] startA;
+        byte[] inputB;
+        int[] startB;
         long dtNanos;
         long cycleNanos;
         long shift;
@@ -97,9 +108,30 @@ public class CorrelationBenchmark {
             }
             slotOf = slotIndexes;
             ruleOf = rules;
+            startA = new int[slotIndexes.length + 1];
+            inputA = concat(valuesA, slotIndexes, startA);
+            if (valuesB != null) {
+                startB = new int[slotIndexes.length + 1];
+                inputB = concat(valuesB, slotIndexes, startB);
+            }
             dtNanos = 1_000_000_000L / eventsPerSecond;
             cycleNanos = dtNanos * slotIndexes.length;
             shift = TimeUnit.DAYS.toNanos(20_000);
+        }
+
+        private static byte[] concat(final byte[][] values, final int[] slotIndexes, final int[] start) {
+            int n = 0;
+            for (int i = 0; i < slotIndexes.length; i++) {
+                start[i] = n;
+                n += values[slotIndexes[i]].length;
+            }
+            start[slotIndexes.length] = n;
+            final byte[] input = new byte[n];
+            for (int i = 0; i < slotIndexes.length; i++) {
+                final byte[] v = values[slotIndexes[i]];
+                System.arraycopy(v, 0, input, start[i], v.length);
+            }
+            return input;
         }
 
         /** Refills the next ring slot with the stream's next event (what {@link #fill} measures alone). */
@@ -117,13 +149,10 @@ public class CorrelationBenchmark {
 
         private void fill(final TelemetryEvent e) {
             final int i = cursor;
-            final int k = slotOf[i];
             e.reset();
-            final byte[] a = valuesA[k];
-            e.addField(fieldA, a, 0, a.length);
-            if (valuesB != null) {
-                final byte[] b = valuesB[k];
-                e.addField(fieldB, b, 0, b.length);
+            e.addField(fieldA, inputA, startA[i], startA[i + 1] - startA[i]);
+            if (inputB != null) {
+                e.addField(fieldB, inputB, startB[i], startB[i + 1] - startB[i]);
             }
             e.timestampNanos = shift + i * dtNanos;
             e.seq = seq++;
