@@ -135,6 +135,8 @@ public final class CorrelationEngine implements CorrelationHook {
      * smaller states mostly hit in cache, where the queue is pure cost.
      */
     private long pipelineMinLongs;
+    /** Tests only: every event through {@link #apply} (the in-place path of {@link #onMatch} is then never taken). */
+    boolean generalPathOnly;
     /** Per pipeline entry: the key hash of its rule's first feed (for the prefetch). */
     private final int[] pipeHashes = new int[PIPELINE];
     /** Per pipelined match whose key took {@link #wordKeyHash}: its words and encoded length (else length -1). */
@@ -155,6 +157,7 @@ public final class CorrelationEngine implements CorrelationHook {
     private long pipelined;
 
     private long lateEvents;
+    private long inPlace;
     private long lateDropped;
     private long alertsEmitted;
     private long scratchGrowths;
@@ -364,8 +367,146 @@ public final class CorrelationEngine implements CorrelationHook {
             if (workers > 1 && !ownsPartition(feeds[i], feeds[i + 1], event)) {
                 continue;
             }
-            apply(feeds[i], feeds[i + 1], event, t, sink, 0);
+            if (!applyInPlace(feeds[i], feeds[i + 1], event, t)) {
+                apply(feeds[i], feeds[i + 1], event, t, sink, 0);
+            }
         }
+    }
+
+    /**
+     * The in-place path: applies the event to correlation {@code c} without {@link #apply} when it is the common case
+     * parts 1 to 3 below describe, and says whether it did. Only for events neither late nor read from a file, and
+     * not while the match pipeline applies its queue (whose key hash {@link #apply} reuses).
+     */
+    private boolean applyInPlace(final int c, final int position, final TelemetryEvent event, final long t) {
+        final RuleState s = states[c];
+        if (!s.ring || generalPathOnly || presetRule != null || event.sourceFile != -1 || s.ringSource != null
+            || (watermark != Long.MIN_VALUE && t < watermark - s.rule.timespanNanos)) {
+            return false;
+        }
+        final int h = ringRecordInPlace(s, position, event);
+        final long plan = h < 0 ? -1 : ringPlanInPlace(s, h, event, t);
+        if (plan < 0 || !ringCommitInPlace(s, h, plan, event, t, correlationFeeds[c].length == 0)) {
+            return false;
+        }
+        inPlace++;
+        return true;
+    }
+
+    /**
+     * The in-place path, part 1 of 3 (with {@link #ringPlanInPlace} and {@link #ringCommitInPlace}): an event of an
+     * exact event_count rule (window in the record's ring) that is neither late nor read from a file, grouped by one
+     * short field. Returns the record of its existing key ({@code hot} index of its META), found from the field's
+     * bytes read as the key words; -1 (a missing, long or new key) sends it through {@link #apply}. Reads only.
+     *
+     * <p>Why small methods called from {@link #onMatch}: {@link #apply} carries every rule type and is far over C2's
+     * size limit for inlining hot callees (325 bytecodes), as was one method doing all three parts, and each call on
+     * the event path spills every live register (HotSpot's convention keeps none across calls). Each of these is
+     * under the limit, so they inline into onMatch, itself under it, and the commonest correlation event (a
+     * brute-force group that stays over or under its threshold) runs in the rule worker's loop without a call.
+     */
+    private static int ringRecordInPlace(final RuleState s, final int position, final TelemetryEvent event) {
+        final int[] ids = s.rule.groupFieldIds[position];
+        final int i = ids.length == 1 ? event.indexOf(ids[0]) : -1;
+        if (i < 0) {
+            return -1;
+        }
+        final int len = event.valueLength(i);
+        final byte[] arena = event.arena();
+        final int off = event.valueOffset(i);
+        if (len > RuleState.INLINE_KEY - 2 || off + 24 > arena.length) {
+            return -1;
+        }
+        // The key words as wordKeyHash builds them: the three words read whole, then cut to len.
+        final long v0 = (long) LONGS.get(arena, off) & wordMask(len);
+        final long v1 = (long) LONGS.get(arena, off + 8) & wordMask(len - 8);
+        final long v2 = (long) LONGS.get(arena, off + 16) & wordMask(len - 16);
+        final long w0 = keyWord0(len, v0);
+        final long w1 = (v0 >>> 48) | (v1 << 16);
+        final long w2 = (v1 >>> 48) | (v2 << 16);
+        final int slot = findInline(s, wordsHash(w0, w1, w2), len + 2, w0, w1, w2);
+        return slot < 0 ? -1 : slot * s.stride;
+    }
+
+    /** The bits of a little-endian word that hold {@code n} valid bytes (n &lt;= 0: none, n &gt;= 8: all). */
+    private static long wordMask(final int n) {
+        return n >= 8 ? -1L : n <= 0 ? 0 : (1L << (n << 3)) - 1;
+    }
+
+    /**
+     * The in-place path, part 2: plans the append of the event to the ring of the record at {@code h} from the
+     * loaded record, writing nothing. Returns the plan (the window's new count and head, whether the oldest time was
+     * dropped at capacity, whether the condition holds), or -1 when the event needs more than the record changed: a
+     * TLP above the group's, no expiry timer armed yet, or an out-of-order time. Then (or when part 3 refuses)
+     * {@link #apply} takes it and does the same and the rest: same state and alerts either way
+     * ({@code CorrelationEngineTest.shouldGiveTheSameAlertsAndStateThroughTheInPlacePathAsThroughTheGeneralOne}).
+     */
+    private long ringPlanInPlace(final RuleState s, final int h, final TelemetryEvent event, final long t) {
+        final long[] hot = s.hot;
+        final long meta = hot[h + RuleState.META];
+        if ((meta & RuleState.TIMED) == 0 || event.tlp > (int) ((meta & RuleState.TLP_MASK) >>> RuleState.TLP_SHIFT)) {
+            return -1;
+        }
+        final int base = h + RuleState.RING;
+        final int m = s.ringMask;
+        int n = (int) (meta >>> RuleState.COUNT_SHIFT);
+        int head = (int) (meta >>> RuleState.HEAD_SHIFT) & m;
+        if (n == 0 || hot[base + ((head + n - 1) & m)] > t) {
+            return -1;
+        }
+        final long span = s.rule.timespanNanos;
+        final long from = Math.max(hot[h + RuleState.MAX], t) - span;
+        int saturated = 0;
+        if (n == s.capacity) {
+            int drop = 0;
+            while (drop < n && hot[base + ((head + drop) & m)] < from - config.outOfOrderNanos) {
+                drop++;
+            }
+            if (drop == 0) {
+                // nothing old enough: the oldest goes anyway (bit 11 of the plan counts it)
+                drop = 1;
+                saturated = 1 << 11;
+            }
+            n -= drop;
+            head = (head + drop) & m;
+        }
+        int below = 0;
+        while (below < n && hot[base + ((head + below) & m)] < from) {
+            below++;
+        }
+        final boolean holds = s.holdsAt[n + 1 - below - (below == n && t < from ? 1 : 0)];
+        return (long) ((n + 1) | (head << 5) | (holds ? 1 << 10 : 0) | saturated);
+    }
+
+    /**
+     * The in-place path, part 3: writes the plan of {@link #ringPlanInPlace} (bits 0-4 count, 5-9 head, 10 holds,
+     * 11 saturated) unless the incident opens, is due an update alert, closes, or feeds an outer correlation
+     * ({@code unchained} false): then it writes nothing and returns false.
+     */
+    private static boolean ringCommitInPlace(final RuleState s, final int h, final long plan,
+                                             final TelemetryEvent event, final long t, final boolean unchained) {
+        final long[] hot = s.hot;
+        final boolean holds = (plan & (1 << 10)) != 0;
+        if (holds != ((hot[h + RuleState.META] & RuleState.ACTIVE) != 0)
+            || (holds && (!unchained || t - hot[h + RuleState.INC_LAST_EMIT] >= s.rule.timespanNanos))) {
+            return false;
+        }
+        final int n = (int) plan & 0x1F;
+        final int head = (int) (plan >>> 5) & 0x1F;
+        if ((plan & (1 << 11)) != 0) {
+            s.saturated++;
+        }
+        final int p = (head + n - 1) & s.ringMask;
+        hot[h + RuleState.RING + p] = t;
+        hot[h + s.seqAt + p] = event.seq;
+        hot[h + RuleState.META] = (hot[h + RuleState.META] & ~(RuleState.COUNT_MASK | RuleState.HEAD_MASK))
+            | RuleState.REFERENCED | ((long) n << RuleState.COUNT_SHIFT) | ((long) head << RuleState.HEAD_SHIFT);
+        hot[h + RuleState.MAX] = Math.max(hot[h + RuleState.MAX], t);
+        if (holds) {
+            hot[h + RuleState.INC_COUNT]++;
+            hot[h + RuleState.INC_LAST] = Math.max(hot[h + RuleState.INC_LAST], t);
+        }
+        return true;
     }
 
     /**
@@ -383,7 +524,9 @@ public final class CorrelationEngine implements CorrelationHook {
     public void onMatchInBatch(final int ruleIndex, final TelemetryEvent event, final AlertSink sink) {
         if (ruleIndex >= rulePipelined.length || !rulePipelined[ruleIndex]) {
             // State that stays in cache gains nothing from the pipeline: applied now (after any earlier match).
-            drainPipeline();
+            if (pipeTail != 0) {
+                drainPipeline();
+            }
             onMatch(ruleIndex, event, sink);
             return;
         }
@@ -1482,7 +1625,7 @@ public final class CorrelationEngine implements CorrelationHook {
         final long v0 = bytesAt(arena, off, len);
         final long v1 = bytesAt(arena, off + 8, len - 8);
         final long v2 = bytesAt(arena, off + 16, len - 16);
-        final long w0 = ((len >>> 8) & 0xFF) | ((long) (len & 0xFF) << 8) | (v0 << 16);
+        final long w0 = keyWord0(len, v0);
         final long w1 = (v0 >>> 48) | (v1 << 16);
         final long w2 = (v1 >>> 48) | (v2 << 16);
         keyW0 = w0;
@@ -1491,6 +1634,16 @@ public final class CorrelationEngine implements CorrelationHook {
         keyWords = true;
         keyInScratch = false;
         keyLength = len + 2;
+        return wordsHash(w0, w1, w2);
+    }
+
+    /** First key word of a one-field key: its u16 length, big-endian, then its first 6 bytes (little-endian). */
+    private static long keyWord0(final int len, final long v0) {
+        return ((len >>> 8) & 0xFF) | ((long) (len & 0xFF) << 8) | (v0 << 16);
+    }
+
+    /** The table hash of a key held as three words (see {@link #wordKeyHash}). */
+    private static int wordsHash(final long w0, final long w1, final long w2) {
         final long f = fold(fold(w0 ^ K0, w1 ^ K1) ^ K2, w2 ^ K3);
         return (int) (f ^ (f >>> 32));
     }
@@ -1589,6 +1742,11 @@ public final class CorrelationEngine implements CorrelationHook {
     /** Matches queued by {@link #onMatchInBatch} (applied in a prefetched group rather than at once). */
     public long pipelinedMatches() {
         return pipelined;
+    }
+
+    /** Matches applied by the in-place path of {@link #onMatch} (the others went through {@link #apply}). */
+    public long inPlaceMatches() {
+        return inPlace;
     }
 
     /** Late events seen (all rules). */
