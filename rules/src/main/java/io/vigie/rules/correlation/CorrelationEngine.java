@@ -395,8 +395,8 @@ public final class CorrelationEngine implements CorrelationHook {
      * <p>Why small methods called from {@link #onMatch}: {@link #apply} carries every rule type and is far over C2's
      * size limit for inlining hot callees (325 bytecodes), as was one method doing all three parts, and each call on
      * the event path spills every live register (HotSpot's convention keeps none across calls). Each of these is
-     * under the limit, so they inline into onMatch, itself under it, and the commonest correlation event (a
-     * brute-force group that stays over or under its threshold) runs in the rule worker's loop without a call.
+     * under the limit, so they inline into onMatch, and the commonest correlation event (a brute-force group that
+     * stays over or under its threshold) costs the rule worker one call (to onMatch) instead of four.
      */
     private static int ringRecordInPlace(final RuleState s, final int position, final TelemetryEvent event) {
         final int[] ids = s.rule.groupFieldIds[position];
