@@ -693,7 +693,10 @@ class CorrelationEngineTest {
             + "---\ntitle: users\nid: vc-2\ncorrelation: {type: value_count, rules: [failed], group-by: [source.ip], "
             + "timespan: 10s, condition: {field: user.name, gte: 200}}\n"
             + "---\ntitle: p\nid: vp-2\ncorrelation: {type: value_percentile, rules: [failed], "
-            + "group-by: [source.ip], timespan: 10s, condition: {field: n, percentile: 95, gt: 1000}}\n",
+            + "group-by: [source.ip], timespan: 10s, condition: {field: n, percentile: 95, gt: 1000}}\n"
+            // exact event_count with a ring window (capacity 14): the in-place path
+            + "---\ntitle: ring\nid: ec-ring\ncorrelation: {type: event_count, rules: [failed], "
+            + "group-by: [source.ip], timespan: 10s, condition: {gte: 12}}\n",
             new CorrelationConfig(), 1);
         final CorrelationEngine engine = h.engine();
         final TelemetryEvent[] events = new TelemetryEvent[100];
@@ -721,6 +724,7 @@ class CorrelationEngineTest {
         }
         final long allocated = mx.getCurrentThreadAllocatedBytes() - before;
         assertTrue(allocated < 10_000, "allocated " + allocated + " bytes for 200k matches");
+        assertTrue(engine.inPlaceMatches() > 250_000, engine.inPlaceMatches() + " in place");
     }
 
     @Test
