@@ -8,7 +8,8 @@ import java.util.Locale;
 
 /**
  * An immutable set of indicators, indexed for allocation-free matching: byte-key hash sets for domains, URLs and
- * hashes, and per prefix length a hash set of masked network addresses for IPv4/IPv6 (longest prefix first).
+ * hashes, and per address family an {@link IpRangeTable} (longest-prefix match of addresses and CIDR networks in one
+ * lookup).
  * Built off the event path ({@link Builder}); shared by every worker and swapped whole through one volatile
  * reference (an {@code AtomicReference}) on reload.
  */
@@ -17,10 +18,8 @@ public final class IndicatorSet {
     public static final IndicatorSet EMPTY = new Builder().build();
 
     private final List<Indicator> indicators;
-    private final ByteKeyMap[] v4 = new ByteKeyMap[33];
-    private final ByteKeyMap[] v6 = new ByteKeyMap[129];
-    private final int[] v4Prefixes;
-    private final int[] v6Prefixes;
+    private final IpRangeTable v4;
+    private final IpRangeTable v6;
     private final ByteKeyMap domains;
     private final ByteKeyMap urls;
     private final ByteKeyMap md5;
@@ -29,32 +28,13 @@ public final class IndicatorSet {
 
     private IndicatorSet(final Builder b) {
         indicators = Collections.unmodifiableList(new ArrayList<>(b.indicators));
-        System.arraycopy(b.v4, 0, v4, 0, v4.length);
-        System.arraycopy(b.v6, 0, v6, 0, v6.length);
-        v4Prefixes = prefixes(v4);
-        v6Prefixes = prefixes(v6);
+        v4 = b.v4.build();
+        v6 = b.v6.build();
         domains = b.domains;
         urls = b.urls;
         md5 = b.md5;
         sha1 = b.sha1;
         sha256 = b.sha256;
-    }
-
-    private static int[] prefixes(final ByteKeyMap[] maps) {
-        int n = 0;
-        for (final ByteKeyMap m : maps) {
-            if (m != null) {
-                n++;
-            }
-        }
-        final int[] p = new int[n];
-        int k = 0;
-        for (int i = maps.length - 1; i >= 0; i--) {
-            if (maps[i] != null) {
-                p[k++] = i;
-            }
-        }
-        return p;
     }
 
     /** A builder. */
@@ -80,25 +60,25 @@ public final class IndicatorSet {
     }
 
     /**
-     * Matches an address given as ASCII text against the IP indicators (most specific prefix first). Uses the
-     * caller's two 16-byte scratch arrays; no allocation. Returns the indicator index or -1.
+     * Matches an address given as ASCII text against the IP indicators: the most specific address or network that
+     * holds it. Uses the caller's 16-byte scratch array; no allocation. Returns the indicator index or -1.
      */
-    public int matchIp(final byte[] text, final int off, final int len, final byte[] addr, final byte[] work) {
+    public int matchIp(final byte[] text, final int off, final int len, final byte[] addr) {
         final int n = IpParser.parse(text, off, len, addr);
+        if (n == 4) {
+            return v4.matchV4((addr[0] & 0xFF) << 24 | (addr[1] & 0xFF) << 16 | (addr[2] & 0xFF) << 8
+                | (addr[3] & 0xFF));
+        }
         if (n < 0) {
             return -1;
         }
-        final ByteKeyMap[] maps = n == 4 ? v4 : v6;
-        final int[] prefixes = n == 4 ? v4Prefixes : v6Prefixes;
-        for (final int p : prefixes) {
-            System.arraycopy(addr, 0, work, 0, n);
-            IpParser.mask(work, n, p);
-            final int hit = maps[p].get(work, 0, n);
-            if (hit >= 0) {
-                return hit;
-            }
+        long hi = 0;
+        long lo = 0;
+        for (int i = 0; i < 8; i++) {
+            hi = (hi << 8) | (addr[i] & 0xFF);
+            lo = (lo << 8) | (addr[8 + i] & 0xFF);
         }
-        return -1;
+        return v6.matchV6(hi, lo);
     }
 
     /**
@@ -138,8 +118,8 @@ public final class IndicatorSet {
     /** Collects indicators into a set. Not thread-safe; off the event path. */
     public static final class Builder {
         private final List<Indicator> indicators = new ArrayList<>();
-        private final ByteKeyMap[] v4 = new ByteKeyMap[33];
-        private final ByteKeyMap[] v6 = new ByteKeyMap[129];
+        private final IpRangeTable.Builder v4 = new IpRangeTable.Builder(true);
+        private final IpRangeTable.Builder v6 = new IpRangeTable.Builder(false);
         private final ByteKeyMap domains = new ByteKeyMap();
         private final ByteKeyMap urls = new ByteKeyMap();
         private final ByteKeyMap md5 = new ByteKeyMap();
@@ -206,14 +186,10 @@ public final class IndicatorSet {
                 }
             }
             IpParser.mask(addr, n, prefix);
-            final ByteKeyMap[] maps = n == 4 ? v4 : v6;
-            if (maps[prefix] == null) {
-                maps[prefix] = new ByteKeyMap();
-            }
             final IndicatorType type = n == 4 ? IndicatorType.IPV4 : IndicatorType.IPV6;
             final int index = indicators.size();
             indicators.add(new Indicator(type, value, indicator.id(), indicator.source(), indicator.tlp()));
-            maps[prefix].put(addr, 0, n, index);
+            (n == 4 ? v4 : v6).add(addr, prefix, index);
             return null;
         }
 

@@ -12,26 +12,58 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Matches events against the current {@link IndicatorSet}, one instance per rule worker. The worker owns the events
  * whose {@code seq % workers} equals its ordinal. Fields: source.ip, destination.ip, host.ip (IP sets and CIDRs);
- * dns.question.name, url.domain and the host of url.original (domains and parents); url.original (URLs);
- * file.hash.md5/sha1/sha256. No allocation per event except the alert of a hit (one per distinct indicator per
- * event). Owned by the rule-worker thread; the set is read through one volatile reference per event.
+ * dns.question.name, url.domain, source.domain, destination.domain and the host of url.original (domains and
+ * parents); url.original (URLs); file.hash.md5/sha1/sha256. One pass over the event's fields (a table from field id
+ * to what it is matched as), in the event's field order. No allocation per event except the alert of a hit (one per
+ * distinct indicator per event, naming the first field that hit it). Owned by the rule-worker thread; the set is
+ * read through one volatile reference per event.
  */
 public final class IocMatcher {
-    private static final int[] IP_FIELDS = {Fields.SOURCE_IP, Fields.DESTINATION_IP, Fields.HOST_IP};
-    private static final int[] DOMAIN_FIELDS = {Fields.DNS_QUESTION_NAME, Fields.URL_DOMAIN};
+    private static final byte IP = 1;
+    private static final byte DOMAIN = 2;
+    private static final byte URL = 3;
+    private static final byte MD5 = 4;
+    private static final byte SHA1 = 5;
+    private static final byte SHA256 = 6;
+    /** What each field id is matched as (0: not matched). */
+    private static final byte[] KIND = kinds();
     private static final int MAX_HITS_PER_EVENT = 16;
 
     private final AtomicReference<IndicatorSet> sets;
     private final int ordinal;
     private final int workers;
     private final byte[] addr = new byte[16];
-    private final byte[] work = new byte[16];
     private byte[] lower = new byte[256];
     private final int[] hits = new int[MAX_HITS_PER_EVENT];
     private int hitCount;
     private String level = "high";
     private long matches;
     private long checked;
+
+    private static byte[] kinds() {
+        final int[][] byKind = {
+            {},
+            {Fields.SOURCE_IP, Fields.DESTINATION_IP, Fields.HOST_IP},
+            {Fields.DNS_QUESTION_NAME, Fields.URL_DOMAIN, Fields.SOURCE_DOMAIN, Fields.DESTINATION_DOMAIN},
+            {Fields.URL_ORIGINAL},
+            {Fields.FILE_HASH_MD5},
+            {Fields.FILE_HASH_SHA1},
+            {Fields.FILE_HASH_SHA256},
+        };
+        int max = 0;
+        for (final int[] ids : byKind) {
+            for (final int id : ids) {
+                max = Math.max(max, id);
+            }
+        }
+        final byte[] k = new byte[max + 1];
+        for (int kind = 1; kind < byKind.length; kind++) {
+            for (final int id : byKind[kind]) {
+                k[id] = (byte) kind;
+            }
+        }
+        return k;
+    }
 
     /** A matcher for worker {@code ordinal} of {@code workers}, reading the set from {@code sets}. */
     public IocMatcher(final AtomicReference<IndicatorSet> sets, final int ordinal, final int workers) {
@@ -64,39 +96,42 @@ public final class IocMatcher {
         hitCount = 0;
         int alerts = 0;
         final byte[] arena = event.arena();
-        for (final int id : IP_FIELDS) {
-            for (int i = event.indexOf(id); i >= 0; i = event.nextIndexOf(id, i)) {
-                alerts += report(set, set.matchIp(arena, event.valueOffset(i), event.valueLength(i), addr, work),
-                    event, i, sink);
+        for (int i = 0, n = event.fieldCount(); i < n; i++) {
+            final int id = event.fieldId(i);
+            final int kind = id >= 0 && id < KIND.length ? KIND[id] : 0;
+            if (kind == 0) {
+                continue;
             }
-        }
-        for (final int id : DOMAIN_FIELDS) {
-            for (int i = event.indexOf(id); i >= 0; i = event.nextIndexOf(id, i)) {
-                final int n = lowerCase(arena, event.valueOffset(i), event.valueLength(i), true);
-                alerts += report(set, set.matchDomain(lower, 0, n), event, i, sink);
-            }
-        }
-        for (int i = event.indexOf(Fields.URL_ORIGINAL); i >= 0; i = event.nextIndexOf(Fields.URL_ORIGINAL, i)) {
             final int off = event.valueOffset(i);
             final int len = event.valueLength(i);
-            alerts += report(set, set.matchUrl(arena, off, len), event, i, sink);
-            final int n = urlHost(arena, off, len);
-            if (n > 0) {
-                alerts += report(set, set.matchDomain(lower, 0, n), event, i, sink);
+            switch (kind) {
+                case IP:
+                    alerts += report(set, set.matchIp(arena, off, len, addr), event, i, sink);
+                    break;
+                case DOMAIN:
+                    alerts += report(set, set.matchDomain(lower, 0, lowerCase(arena, off, len, true)), event, i,
+                        sink);
+                    break;
+                case URL: {
+                    alerts += report(set, set.matchUrl(arena, off, len), event, i, sink);
+                    final int host = urlHost(arena, off, len);
+                    if (host > 0) {
+                        alerts += report(set, set.matchDomain(lower, 0, host), event, i, sink);
+                    }
+                    break;
+                }
+                case MD5:
+                case SHA1:
+                case SHA256: {
+                    final IndicatorType type = kind == MD5 ? IndicatorType.MD5
+                        : kind == SHA1 ? IndicatorType.SHA1 : IndicatorType.SHA256;
+                    alerts += report(set, set.matchHash(type, lower, 0, lowerCase(arena, off, len, false)), event,
+                        i, sink);
+                    break;
+                }
+                default:
+                    break;
             }
-        }
-        alerts += hash(set, IndicatorType.MD5, Fields.FILE_HASH_MD5, event, sink);
-        alerts += hash(set, IndicatorType.SHA1, Fields.FILE_HASH_SHA1, event, sink);
-        alerts += hash(set, IndicatorType.SHA256, Fields.FILE_HASH_SHA256, event, sink);
-        return alerts;
-    }
-
-    private int hash(final IndicatorSet set, final IndicatorType type, final int field, final TelemetryEvent event,
-                     final AlertSink sink) {
-        int alerts = 0;
-        for (int i = event.indexOf(field); i >= 0; i = event.nextIndexOf(field, i)) {
-            final int n = lowerCase(event.arena(), event.valueOffset(i), event.valueLength(i), false);
-            alerts += report(set, set.matchHash(type, lower, 0, n), event, i, sink);
         }
         return alerts;
     }

@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -137,11 +138,29 @@ class IocTest {
             "dns.question.name", "evil.example.com", "file.hash.sha1", "DA39A3EE5E6B4B0D3255BFEF95601890AFD80709",
             "file.hash.md5", "d41d8cd98f00b204e9800998ecf8427e", "url.original", "http://bad.example.net/payload.bin"));
         assertEquals(6, hits.size());
-        assertEquals("5f1a0000-0000-4000-8000-000000000006", hits.get(0).extra.get("indicator_id"));
-        assertEquals(Tlp.GREEN, hits.get(0).tlp, "feed default");
-        assertEquals("5f1a0000-0000-4000-8000-000000000001", hits.get(1).extra.get("indicator_id"));
-        assertEquals(Tlp.AMBER, hits.get(1).tlp, "attribute tag tlp:amber");
+        // one alert per indicator, in the event's field order: destination.ip first here
+        assertEquals("5f1a0000-0000-4000-8000-000000000001", hits.get(0).extra.get("indicator_id"));
+        assertEquals("198.51.100.200", hits.get(0).group.get("destination.ip"));
+        assertEquals(Tlp.AMBER, hits.get(0).tlp, "attribute tag tlp:amber");
+        assertEquals("5f1a0000-0000-4000-8000-000000000006", hits.get(1).extra.get("indicator_id"));
+        assertEquals("203.0.113.9", hits.get(1).group.get("source.ip"));
+        assertEquals(Tlp.GREEN, hits.get(1).tlp, "feed default");
         assertTrue(match(set, event(8, "destination.ip", "192.0.2.200")).isEmpty());
+    }
+
+    @Test
+    void shouldMatchDomainIndicatorsInEveryDomainField() {
+        final IndicatorSet.Builder b = IndicatorSet.builder();
+        assertNull(b.add(new Indicator(IndicatorType.DOMAIN, "evil.example", "d1", "t", Tlp.GREEN)));
+        final IndicatorSet set = b.build();
+        for (final String field : List.of("dns.question.name", "url.domain", "source.domain", "destination.domain")) {
+            final List<Alert> hits = match(set, event(1, "user.name", "evil.example", field, "WWW.Evil.Example."));
+            assertEquals(1, hits.size(), field);
+            assertEquals("WWW.Evil.Example.", hits.get(0).group.get(field));
+        }
+        assertEquals(1, match(set, event(2, "url.original", "https://cdn.evil.example:8443/x?y=1")).size());
+        assertTrue(match(set, event(3, "destination.domain", "notevil.example")).isEmpty());
+        assertTrue(match(set, event(4, "user.name", "evil.example")).isEmpty(), "not a domain field");
     }
 
     @Test
