@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * An immutable set of indicators, indexed for allocation-free matching: byte-key hash sets for domains, URLs and
@@ -14,6 +15,8 @@ import java.util.Locale;
  * reference (an {@code AtomicReference}) on reload.
  */
 public final class IndicatorSet {
+    private static final Pattern DOMAIN_CHARS = Pattern.compile("[a-z0-9_.*-]+");
+    private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
     /** No indicators. */
     public static final IndicatorSet EMPTY = new Builder().build();
 
@@ -141,7 +144,7 @@ public final class IndicatorSet {
                     if (d.endsWith(".")) {
                         d = d.substring(0, d.length() - 1);
                     }
-                    if (d.isEmpty() || !d.matches("[a-z0-9_.*-]+") || d.startsWith(".")) {
+                    if (d.isEmpty() || !DOMAIN_CHARS.matcher(d).matches() || d.startsWith(".")) {
                         return "not a domain name: '" + value + "'";
                     }
                     return put(domains, d, indicator, IndicatorType.DOMAIN);
@@ -155,7 +158,7 @@ public final class IndicatorSet {
                     final String h = value.toLowerCase(Locale.ROOT);
                     final int want = indicator.type() == IndicatorType.MD5 ? 32
                         : indicator.type() == IndicatorType.SHA1 ? 40 : 64;
-                    if (h.length() != want || !h.matches("[0-9a-f]+")) {
+                    if (h.length() != want || !HEX.matcher(h).matches()) {
                         return "not a " + indicator.type().label() + " hash: '" + value + "'";
                     }
                     final ByteKeyMap m = indicator.type() == IndicatorType.MD5 ? md5

@@ -151,11 +151,9 @@ final class IpRangeTable {
         }
 
         IpRangeTable build() {
-            final Comparator<long[]> byStart = Builder::compareStart;
-            nets.sort(byStart.thenComparingLong(n -> n[4]).thenComparingLong(n -> n[6]));
             final Ranges out = new Ranges(Math.max(16, nets.size() * 2 + 1));
             final ArrayList<long[]> open = new ArrayList<>();
-            for (final long[] n : nets) {
+            for (final long[] n : v4 ? sortedV4() : sortedV6()) {
                 while (!open.isEmpty() && less(top(open)[2], top(open)[3], n[0], n[1])) {
                     close(open, out);
                 }
@@ -170,6 +168,34 @@ final class IpRangeTable {
                 close(open, out);
             }
             return new IpRangeTable(v4, out.hi, out.lo, out.values, out.n);
+        }
+
+        /**
+         * The networks by start, then prefix length, then insertion order: as one primitive key per network (start,
+         * prefix, index), so that a feed of a million addresses sorts in ~0.1 s instead of ~1 s with a comparator.
+         */
+        private List<long[]> sortedV4() {
+            final int n = nets.size();
+            if (n >= 1 << 26) {
+                throw new IllegalStateException("more than 2^26 IPv4 indicators in one set");
+            }
+            final long[] keys = new long[n];
+            for (int i = 0; i < n; i++) {
+                final long[] net = nets.get(i);
+                keys[i] = ((net[1] << 32) | (net[4] << 26) | i) ^ Long.MIN_VALUE; // unsigned order, signed sort
+            }
+            Arrays.sort(keys);
+            final List<long[]> sorted = new ArrayList<>(n);
+            for (final long k : keys) {
+                sorted.add(nets.get((int) (k & ((1 << 26) - 1))));
+            }
+            return sorted;
+        }
+
+        private List<long[]> sortedV6() {
+            final Comparator<long[]> byStart = Builder::compareStart;
+            nets.sort(byStart.thenComparingLong(n -> n[4]).thenComparingLong(n -> n[6]));
+            return nets;
         }
 
         private static int compareStart(final long[] a, final long[] b) {
