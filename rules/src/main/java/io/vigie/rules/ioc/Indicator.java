@@ -9,6 +9,8 @@ public final class Indicator {
     private final String id;
     private final String source;
     private final Tlp tlp;
+    /** Line of a plain-list indicator: its id is {@code source:line}, built when asked (0 when {@link #id} is set). */
+    private final int line;
 
     /** An indicator; {@code id} is the STIX/MISP id (or {@code source:line}), {@code source} the feed name. */
     public Indicator(final IndicatorType type, final String value, final String id, final String source,
@@ -18,6 +20,21 @@ public final class Indicator {
         this.id = id;
         this.source = source;
         this.tlp = tlp == null ? Tlp.RED : tlp;
+        this.line = 0;
+    }
+
+    /**
+     * An indicator of a plain list, identified by its line: {@link #id} is {@code source:line}, built only when asked
+     * (an alert), so that a list of millions of values does not keep a million id strings.
+     */
+    public Indicator(final IndicatorType type, final String value, final String source, final int line,
+                     final Tlp tlp) {
+        this.type = type;
+        this.value = value;
+        this.id = null;
+        this.source = source;
+        this.tlp = tlp == null ? Tlp.RED : tlp;
+        this.line = line;
     }
 
     public IndicatorType type() {
@@ -29,7 +46,7 @@ public final class Indicator {
     }
 
     public String id() {
-        return id;
+        return id != null ? id : source + ":" + line;
     }
 
     /** Feed name. */
@@ -44,6 +61,6 @@ public final class Indicator {
 
     @Override
     public String toString() {
-        return type.label() + " " + value + " (" + id + ", " + source + ", " + tlp.label() + ")";
+        return type.label() + " " + value + " (" + id() + ", " + source + ", " + tlp.label() + ")";
     }
 }

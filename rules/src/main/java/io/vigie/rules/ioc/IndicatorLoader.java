@@ -440,7 +440,7 @@ public final class IndicatorLoader {
             if (type == null) {
                 r.refused.add(feed + ":" + n + ": cannot tell the indicator type of '" + v + "'");
             } else {
-                r.indicators.add(new Indicator(type, v, feed + ":" + n, feed, tlp));
+                r.indicators.add(new Indicator(type, v, feed, n, tlp));
             }
         }
         return r;

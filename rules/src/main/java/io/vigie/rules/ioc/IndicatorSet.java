@@ -191,7 +191,7 @@ public final class IndicatorSet {
             IpParser.mask(addr, n, prefix);
             final IndicatorType type = n == 4 ? IndicatorType.IPV4 : IndicatorType.IPV6;
             final int index = indicators.size();
-            indicators.add(new Indicator(type, value, indicator.id(), indicator.source(), indicator.tlp()));
+            indicators.add(same(indicator, type, value));
             (n == 4 ? v4 : v6).add(addr, prefix, index);
             return null;
         }
@@ -203,9 +203,18 @@ public final class IndicatorSet {
                 return null;
             }
             final int index = indicators.size();
-            indicators.add(new Indicator(type, normalised, indicator.id(), indicator.source(), indicator.tlp()));
+            indicators.add(same(indicator, type, normalised));
             m.put(k, 0, k.length, index);
             return null;
+        }
+
+        /**
+         * The indicator as the set keeps it: the loader's own object when its value and type are already those (the
+         * usual case), so that a watcher holding every feed's parsed indicators does not hold each one twice.
+         */
+        private static Indicator same(final Indicator indicator, final IndicatorType type, final String value) {
+            return indicator.type() == type && indicator.value().equals(value) ? indicator
+                : new Indicator(type, value, indicator.id(), indicator.source(), indicator.tlp());
         }
 
         public IndicatorSet build() {
