@@ -27,6 +27,8 @@ import java.util.List;
 final class IpRangeTable {
     private static final int INDEX_BITS = 16;
     private static final int NONE = -1;
+    /** The index of every empty table (all zero), shared: a set without addresses costs no 256 KiB of its own. */
+    private static final int[] EMPTY_INDEX = new int[(1 << INDEX_BITS) + 1];
 
     private final boolean v4;
     /** IPv4 ranges, packed (see class doc). */
@@ -41,7 +43,7 @@ final class IpRangeTable {
     private IpRangeTable(final boolean v4, final long[] hi, final long[] lo, final int[] vals, final int n) {
         this.v4 = v4;
         this.size = n;
-        index = new int[(1 << INDEX_BITS) + 1];
+        index = n == 0 ? EMPTY_INDEX : new int[(1 << INDEX_BITS) + 1];
         if (v4) {
             ranges = new long[n];
             for (int i = 0; i < n; i++) {
@@ -57,7 +59,7 @@ final class IpRangeTable {
             values = Arrays.copyOf(vals, n);
         }
         int r = 0;
-        for (int b = 0; b <= 1 << INDEX_BITS; b++) {
+        for (int b = 0; n > 0 && b <= 1 << INDEX_BITS; b++) {
             while (r < n && top16(hi[r], lo[r]) < b) {
                 r++;
             }
