@@ -15,12 +15,7 @@ public final class Indicator {
     /** An indicator; {@code id} is the STIX/MISP id (or {@code source:line}), {@code source} the feed name. */
     public Indicator(final IndicatorType type, final String value, final String id, final String source,
                      final Tlp tlp) {
-        this.type = type;
-        this.value = value;
-        this.id = id;
-        this.source = source;
-        this.tlp = tlp == null ? Tlp.RED : tlp;
-        this.line = 0;
+        this(type, value, id, source, 0, tlp);
     }
 
     /**
@@ -29,12 +24,17 @@ public final class Indicator {
      */
     public Indicator(final IndicatorType type, final String value, final String source, final int line,
                      final Tlp tlp) {
+        this(type, value, null, source, line, tlp);
+    }
+
+    private Indicator(final IndicatorType type, final String value, final String id, final String source,
+                      final int line, final Tlp tlp) {
         this.type = type;
         this.value = value;
-        this.id = null;
+        this.id = id;
         this.source = source;
-        this.tlp = tlp == null ? Tlp.RED : tlp;
         this.line = line;
+        this.tlp = tlp == null ? Tlp.RED : tlp;
     }
 
     public IndicatorType type() {
