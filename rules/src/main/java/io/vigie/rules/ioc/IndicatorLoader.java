@@ -220,15 +220,37 @@ public final class IndicatorLoader {
                 }
             }
             final List<String[]> comparisons;
+            final long from;
+            final long until;
             try {
                 comparisons = StixPattern.parse(String.valueOf(o.get("pattern")));
+                from = stixTime(o.get("valid_from"), Long.MIN_VALUE);
+                until = stixTime(o.get("valid_until"), Long.MAX_VALUE);
             } catch (final IllegalArgumentException e) {
                 r.refused.add(id + ": " + e.getMessage());
                 continue;
             }
-            for (final String[] c : comparisons) {
-                r.indicators.add(new Indicator(IndicatorType.valueOf(c[0]), c[1], id, r.feed, t == null ? tlp : t));
+            if (until <= from) {
+                r.refused.add(id + ": valid_until is not after valid_from");
+                continue;
             }
+            for (final String[] c : comparisons) {
+                final Indicator i = new Indicator(IndicatorType.valueOf(c[0]), c[1], id, r.feed, t == null ? tlp : t);
+                r.indicators.add(until == Long.MAX_VALUE ? i : i.validUntil(until));
+            }
+        }
+    }
+
+    /** A STIX timestamp (RFC 3339) in epoch nanoseconds, or {@code absent} when the property is missing. */
+    private static long stixTime(final Object v, final long absent) {
+        if (v == null) {
+            return absent;
+        }
+        try {
+            final java.time.Instant i = java.time.OffsetDateTime.parse(String.valueOf(v)).toInstant();
+            return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
+        } catch (final java.time.format.DateTimeParseException | ArithmeticException e) {
+            throw new IllegalArgumentException("not a STIX timestamp: '" + v + "'", e);
         }
     }
 

@@ -214,7 +214,7 @@ public final class IndicatorSet {
          */
         private static Indicator same(final Indicator indicator, final IndicatorType type, final String value) {
             return indicator.type() == type && indicator.value().equals(value) ? indicator
-                : new Indicator(type, value, indicator.id(), indicator.source(), indicator.tlp());
+                : indicator.as(type, value);
         }
 
         public IndicatorSet build() {

@@ -39,6 +39,7 @@ public final class IocMatcher {
     private String level = "high";
     private long matches;
     private long checked;
+    private long outsideValidity;
 
     private static byte[] kinds() {
         final int[][] byKind = {
@@ -194,11 +195,16 @@ public final class IocMatcher {
         if (hitCount == hits.length) {
             return 0;
         }
+        final Indicator ind = set.indicator(hit);
+        final long t = event.timestampNanos != TelemetryEvent.NO_TIME ? event.timestampNanos : event.receivedNanos;
+        if (!ind.validAt(t)) {
+            // expired at the event's time (not the clock's): a replay of old logs alerts as live did
+            outsideValidity++;
+            return 0;
+        }
         hits[hitCount++] = hit;
         matches++;
-        final Indicator ind = set.indicator(hit);
         final Alert a = new Alert();
-        final long t = event.timestampNanos != TelemetryEvent.NO_TIME ? event.timestampNanos : event.receivedNanos;
         a.alertId = java.util.UUID.nameUUIDFromBytes((ind.source() + "|" + ind.id() + "|" + event.seq + "|"
             + event.sourceFile + ":" + event.sourceLine).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
         a.timeNanos = event.receivedNanos;
@@ -225,6 +231,11 @@ public final class IocMatcher {
     /** Indicator hits (alerts) so far. */
     public long matches() {
         return matches;
+    }
+
+    /** Hits on an indicator expired (STIX valid_until) at the event's time: no alert. */
+    public long outsideValidity() {
+        return outsideValidity;
     }
 
     /** Owned events checked against a non-empty set. */

@@ -149,6 +149,59 @@ class IocTest {
     }
 
     @Test
+    void shouldMatchStixIndicatorsOnlyForEventsBeforeTheirExpiry() {
+        final String bundle = "{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":["
+            + indicator(1, "[ipv4-addr:value = '198.51.100.1']", "\"valid_from\":\"2019-01-01T00:00:00Z\","
+                + "\"valid_until\":\"2020-01-01T00:00:00.000Z\"")
+            + "," + indicator(2, "[domain-name:value = 'EVIL.example']", "\"valid_from\":\"2030-06-01T00:00:00Z\"")
+            + "," + indicator(3, "[ipv4-addr:value = '198.51.100.3']", "\"valid_from\":\"yesterday\"")
+            + "," + indicator(4, "[ipv4-addr:value = '198.51.100.4']", "\"valid_from\":\"2021-01-01T00:00:00Z\","
+                + "\"valid_until\":\"2021-01-01T00:00:00Z\"")
+            + "," + indicator(5, "[ipv4-addr:value = '198.51.100.5']", "\"valid_from\":\"2019-01-01T00:00:00+02:00\"")
+            + "," + indicator(6, "[domain-name:value = 'OLD.example']", "\"valid_from\":\"2019-01-01T00:00:00Z\","
+                + "\"valid_until\":\"2020-01-01T00:00:00+01:00\"")
+            + "]}";
+        final IndicatorLoader.Result r = IndicatorLoader.parse("cert", bundle.getBytes(StandardCharsets.UTF_8),
+            IndicatorLoader.Format.STIX, Tlp.GREEN);
+        assertEquals(4, r.indicators().size(), r.indicators().toString());
+        assertEquals(2, r.refused().size(), r.refused().toString());
+        assertTrue(r.refused().get(0).contains("not a STIX timestamp: 'yesterday'"), r.refused().get(0));
+        assertTrue(r.refused().get(1).contains("valid_until is not after valid_from"), r.refused().get(1));
+        final IndicatorSet set = IndicatorLoader.build(List.of(r));
+        final long y2019 = 1_546_300_800_000_000_000L + 3_600_000_000_000L; // 2019-01-01T01:00Z
+        final long y2023 = 1_700_000_000_000_000_000L;
+        final long y2031 = 1_924_992_000_000_000_000L; // 2031-01-01T00:00Z
+        final IocMatcher m = new IocMatcher(new AtomicReference<>(set), 0, 1);
+        final List<Alert> out = new ArrayList<>();
+        final long[] times = {y2019, y2023, y2031};
+        final String[] fields = {"destination.ip", "198.51.100.1", "dns.question.name", "www.evil.example",
+            "source.ip", "198.51.100.5", "url.domain", "old.example"};
+        final List<String> fired = new ArrayList<>();
+        for (final long t : times) {
+            final TelemetryEvent e = event(9, fields);
+            e.timestampNanos = t;
+            out.clear();
+            m.onEvent(e, out::add);
+            for (final Alert a : out) {
+                fired.add(t + " " + a.extra.get("indicator_value"));
+            }
+        }
+        // 198.51.100.1 and old.example (kept through its lower-casing) expired at the start of 2020: a replay of
+        // 2019 logs still finds them, later events do not; valid_from is not applied (matching older events
+        // against newer indicators is a retro-hunt)
+        assertEquals(List.of(y2019 + " 198.51.100.1", y2019 + " evil.example", y2019 + " 198.51.100.5",
+            y2019 + " old.example", y2023 + " evil.example", y2023 + " 198.51.100.5", y2031 + " evil.example",
+            y2031 + " 198.51.100.5"), fired);
+        assertEquals(4, m.outsideValidity());
+    }
+
+    private static String indicator(final int n, final String pattern, final String validity) {
+        return "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--" + n + "\","
+            + "\"created\":\"2018-01-01T00:00:00Z\",\"modified\":\"2018-01-01T00:00:00Z\","
+            + "\"pattern\":\"" + pattern + "\",\"pattern_type\":\"stix\"," + validity + "}";
+    }
+
+    @Test
     void shouldMatchDomainIndicatorsInEveryDomainField() {
         final IndicatorSet.Builder b = IndicatorSet.builder();
         assertNull(b.add(new Indicator(IndicatorType.DOMAIN, "evil.example", "d1", "t", Tlp.GREEN)));
