@@ -20,6 +20,7 @@ import java.util.function.LongSupplier;
  * <p>{@code vigie_events_persisted_total} has one series per listener, so that the accounting identity can be
  * checked per listener; {@code sum(vigie_events_persisted_total)} is the node total. Engine gauges
  * registered with {@code EngineCounters.gauge("name{label=\"v\"}")} are exposed as {@code vigie_name{label="v"}}.
+ * Other parts add their own families through {@link Families} (the rule workers' correlation and IoC counters).
  */
 public final class PrometheusText {
     /** The content type of this format. */
@@ -29,14 +30,59 @@ public final class PrometheusText {
 
     private final EngineCounters counters;
     private final LongSupplier ringRemaining;
+    private final List<Families> extra;
+
+    /** Metric families rendered after the engine's, at every scrape (off the event path). */
+    public interface Families {
+        /** Writes the families' headers and samples. */
+        void render(Out out);
+    }
+
+    /** Where a {@link Families} writes: one header per family, then its samples. */
+    public static final class Out {
+        private final StringBuilder b;
+
+        Out(final StringBuilder b) {
+            this.b = b;
+        }
+
+        /** A family header; {@code type} is counter or gauge. */
+        public Out family(final String name, final String type, final String help) {
+            header(b, name, type, help);
+            return this;
+        }
+
+        /** A sample: label names and values alternate. */
+        public Out sample(final String name, final double value, final String... labels) {
+            PrometheusText.sample(b, name, value, labels);
+            return this;
+        }
+
+        /** A count: written as the exact integer (a double would round counts past 2^53). */
+        public Out sample(final String name, final long value, final String... labels) {
+            PrometheusText.sample(b, name, Long.toString(value), labels);
+            return this;
+        }
+    }
 
     /**
      * @param counters      the engine's counters
      * @param ringRemaining free slots of the event ring
      */
     public PrometheusText(final EngineCounters counters, final LongSupplier ringRemaining) {
+        this(counters, ringRemaining, List.of());
+    }
+
+    /**
+     * @param counters      the engine's counters
+     * @param ringRemaining free slots of the event ring
+     * @param extra         families rendered after the engine's
+     */
+    public PrometheusText(final EngineCounters counters, final LongSupplier ringRemaining,
+                          final List<Families> extra) {
         this.counters = counters;
         this.ringRemaining = ringRemaining;
+        this.extra = List.copyOf(extra);
     }
 
     /** One scrape. */
@@ -100,6 +146,10 @@ public final class PrometheusText {
             sample(b, "vigie_stage_latency_seconds_count", (double) count, "stage", e.getKey());
         }
         renderGauges(b);
+        final Out out = new Out(b);
+        for (final Families f : extra) {
+            f.render(out);
+        }
         return b.toString();
     }
 
@@ -139,6 +189,10 @@ public final class PrometheusText {
     }
 
     private static void sample(final StringBuilder b, final String name, final double value, final String... labels) {
+        sample(b, name, format(value), labels);
+    }
+
+    private static void sample(final StringBuilder b, final String name, final String value, final String... labels) {
         b.append(name);
         if (labels.length > 0) {
             b.append('{');
@@ -152,7 +206,7 @@ public final class PrometheusText {
             }
             b.append('}');
         }
-        b.append(' ').append(format(value)).append('\n');
+        b.append(' ').append(value).append('\n');
     }
 
     private static String format(final double v) {

@@ -7,6 +7,7 @@ import io.vigie.engine.status.ListenerCounters;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -29,10 +30,22 @@ public final class StatusEndpoints {
      */
     public StatusEndpoints(final EngineCounters counters, final LongSupplier ringRemaining,
                            final Supplier<Map<String, String>> addresses) {
+        this(counters, ringRemaining, addresses, List.of());
+    }
+
+    /**
+     * @param counters      the engine's counters
+     * @param ringRemaining free slots of the event ring
+     * @param addresses     listener name to its bound address, for /health
+     * @param families      metric families /metrics renders after the engine's (detection counters)
+     */
+    public StatusEndpoints(final EngineCounters counters, final LongSupplier ringRemaining,
+                           final Supplier<Map<String, String>> addresses,
+                           final List<PrometheusText.Families> families) {
         this.counters = counters;
         this.ringRemaining = ringRemaining;
         this.addresses = addresses;
-        this.prometheus = new PrometheusText(counters, ringRemaining);
+        this.prometheus = new PrometheusText(counters, ringRemaining, families);
     }
 
     /** Adds {@code /health} and {@code /metrics} to a router. */

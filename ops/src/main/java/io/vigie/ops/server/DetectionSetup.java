@@ -3,6 +3,7 @@ package io.vigie.ops.server;
 import io.vigie.engine.detect.AlertSink;
 import io.vigie.ingest.codec.message.Extractors;
 import io.vigie.ingest.codec.message.MessageDecoders;
+import io.vigie.ops.http.PrometheusText;
 import io.vigie.ops.config.VigieConfig;
 import io.vigie.ops.reload.DetectionOptions;
 import io.vigie.rules.RuleConfig;
@@ -14,13 +15,16 @@ import io.vigie.rules.eval.SigmaDetectorFactory;
 import io.vigie.rules.ioc.IndicatorLoader;
 import io.vigie.rules.ioc.IndicatorSet;
 import io.vigie.rules.ioc.IndicatorWatcher;
+import io.vigie.rules.ioc.IocMatcher;
 import io.vigie.rules.load.RuleLoadResult;
 import io.vigie.rules.load.RuleStatus;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +77,20 @@ public final class DetectionSetup implements AutoCloseable {
 
     private final List<Path> rulePaths;
     private final RuleConfig ruleConfig;
+    /** Name, type and help of the per-correlation families of {@link #metrics}, in the order of their values. */
+    private static final String[][] CORRELATION_FAMILIES = {
+        {"vigie_correlation_keys", "gauge", "Group keys with window state, per correlation rule."},
+        {"vigie_correlation_late_events_total", "counter", "Events later than the watermark allows, per "
+            + "correlation rule (applied or dropped per late_policy)."},
+        {"vigie_correlation_late_dropped_total", "counter", "Late events dropped (late_policy: drop)."},
+        {"vigie_correlation_key_evictions_total", "counter", "Group keys evicted at the rule's key cap."},
+        {"vigie_correlation_value_evictions_total", "counter", "Window values evicted at the rule's value cap."},
+        {"vigie_correlation_saturated_total", "counter", "Oldest window times dropped past the counting capacity "
+            + "(threshold + 2; lossless for the condition)."},
+        {"vigie_correlation_skipped_no_value_total", "counter", "Matched events without the rule's value field "
+            + "(or not a number where one is needed)."},
+    };
+
     private final DetectionOptions options;
     private final SigmaDetectorFactory factory;
     private final List<CorrelationEngine> engines = Collections.synchronizedList(new ArrayList<>());
@@ -184,6 +202,52 @@ public final class DetectionSetup implements AutoCloseable {
     /** The indicator set the rule workers match against (swapped by the watcher). */
     public AtomicReference<IndicatorSet> indicators() {
         return indicators;
+    }
+
+    /**
+     * The rule workers' own counters as Prometheus families: per correlation rule (summed over the workers, each of
+     * which holds the keys of its partition) its live keys, late, dropped-late and evicted counts; and the IoC
+     * matchers' checks, hits and hits on expired indicators, with the size of the indicator set in use.
+     */
+    public PrometheusText.Families metrics() {
+        return out -> {
+            final Map<String, long[]> byRule = new LinkedHashMap<>();
+            for (final CorrelationEngine e : engines.toArray(new CorrelationEngine[0])) {
+                for (final CorrelationEngine.RuleStats r : e.stats()) {
+                    final long[] v = byRule.computeIfAbsent(r.ruleId(), k -> new long[CORRELATION_FAMILIES.length]);
+                    v[0] += r.liveKeys();
+                    v[1] += r.lateEvents();
+                    v[2] += r.lateDropped();
+                    v[3] += r.keyEvictions();
+                    v[4] += r.valueEvictions();
+                    v[5] += r.saturated();
+                    v[6] += r.skippedNoValue();
+                }
+            }
+            for (int f = 0; f < CORRELATION_FAMILIES.length; f++) {
+                final String[] family = CORRELATION_FAMILIES[f];
+                out.family(family[0], family[1], family[2]);
+                for (final Map.Entry<String, long[]> r : byRule.entrySet()) {
+                    out.sample(family[0], r.getValue()[f], "rule", r.getKey());
+                }
+            }
+            long checked = 0;
+            long hits = 0;
+            long expired = 0;
+            for (final IocMatcher m : factory.iocMatchers()) {
+                checked += m.checked();
+                hits += m.matches();
+                expired += m.outsideValidity();
+            }
+            out.family("vigie_ioc_indicators", "gauge", "Indicators in the set the rule workers match against.")
+                .sample("vigie_ioc_indicators", indicators.get().size());
+            out.family("vigie_ioc_events_checked_total", "counter", "Events matched against a non-empty indicator "
+                + "set.").sample("vigie_ioc_events_checked_total", checked);
+            out.family("vigie_ioc_hits_total", "counter", "IoC alerts (one per distinct indicator per event).")
+                .sample("vigie_ioc_hits_total", hits);
+            out.family("vigie_ioc_expired_hits_total", "counter", "Hits on an indicator past its valid_until at the "
+                + "event's time (no alert).").sample("vigie_ioc_expired_hits_total", expired);
+        };
     }
 
     /** Creates message decoders (one per publishing thread) with the configured extractors. */

@@ -132,8 +132,8 @@ public final class VigieServer implements AutoCloseable {
                     ingest.register(router, engine, counters, () -> new io.vigie.ingest.codec.AutoDetectDecoder(
                         io.vigie.engine.ring.EventFormat.AUTO, decoding, detection.messageDecoders().get()));
                 }
-                new StatusEndpoints(counters, engine::remainingCapacity, () -> new LinkedHashMap<>(addresses))
-                    .register(router);
+                new StatusEndpoints(counters, engine::remainingCapacity, () -> new LinkedHashMap<>(addresses),
+                    List.of(detection.metrics())).register(router);
                 http = new HttpServer(config.http.bind, config.http.port, router,
                     config.http.tls.configured() ? Settings.sslContext(config.http.tls, "http.tls") : null);
                 http.start();

@@ -10,6 +10,7 @@ import io.vigie.ops.config.ConfigLoader;
 import io.vigie.ops.config.VigieConfig;
 import io.vigie.ops.http.HttpServer;
 import io.vigie.ops.http.Router;
+import io.vigie.ops.http.StatusEndpoints;
 import io.vigie.ops.server.DetectionSetup;
 import io.vigie.ops.server.RuleLoading;
 import io.vigie.ops.server.Settings;
@@ -185,6 +186,8 @@ class RuleReloaderIT {
              reloader) {
             engine.addAlertListener(a -> alerts.add(Seen.of(a)));
             engine.start();
+            new StatusEndpoints(counters, engine::remainingCapacity, Map::of, List.of(detection.metrics()))
+                .register(router);
             final int port = http.start();
             reloader.start();
             final FileReplaySource source = new FileReplaySource(engine.ring(), counters.listener("replay"),
@@ -242,6 +245,21 @@ class RuleReloaderIT {
             source.replay(List.of(write("p4.log", markers("10:06:00", 9500, 10))));
             assertTrue(engine.drain(60, TimeUnit.SECONDS));
             assertEquals(1, detection.factory().generation().number());
+
+            // The rule workers' counters on /metrics, summed over both workers.
+            final String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("\nvigie_ioc_hits_total 2\n"), metrics);
+            assertTrue(metrics.contains("\nvigie_ioc_indicators 2\n"), metrics);
+            // every event once, on the worker owning its seq: 108 + 3000 + 3000 + 18 + 10
+            assertTrue(metrics.contains("\nvigie_ioc_events_checked_total 6136\n"), metrics);
+            assertTrue(metrics.contains("# TYPE vigie_correlation_late_events_total counter\n"), metrics);
+            assertTrue(metrics.contains("\nvigie_correlation_late_events_total{rule=\"" + UNCHANGED_ID + "\"} 0\n"),
+                metrics);
+            // failures from 10.0.0.1, .9 and .8, all within the hour; the restarted rule has seen 10.0.0.2 since
+            assertTrue(metrics.contains("\nvigie_correlation_keys{rule=\"" + UNCHANGED_ID + "\"} 3\n"), metrics);
+            assertTrue(metrics.contains("\nvigie_correlation_keys{rule=\"" + CHANGED_ID + "\"} 1\n"), metrics);
         }
 
         final List<Seen> all = new ArrayList<>(alerts);

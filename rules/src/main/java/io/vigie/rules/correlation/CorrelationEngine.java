@@ -1787,6 +1787,37 @@ public final class CorrelationEngine implements CorrelationHook {
         return states[correlationIndex].skippedNoValue;
     }
 
+    /**
+     * One correlation's counters on this worker, as {@link #stats} reads them.
+     *
+     * @param ruleId         the correlation rule's id
+     * @param liveKeys       group keys with state now
+     * @param lateEvents     events older than the watermark allows (applied or dropped per the late policy)
+     * @param lateDropped    late events dropped ({@code late_policy: drop})
+     * @param keyEvictions   group keys evicted at the key cap
+     * @param valueEvictions window values evicted at the value cap
+     * @param saturated      oldest window times dropped past the counting capacity (lossless for the condition)
+     * @param skippedNoValue matched events without the value field (or not a number where one is needed)
+     */
+    public record RuleStats(String ruleId, long liveKeys, long lateEvents, long lateDropped, long keyEvictions,
+                            long valueEvictions, long saturated, long skippedNoValue) {
+    }
+
+    /**
+     * The counters of every correlation this worker runs, for the metrics page: read from another thread while the
+     * worker writes them (single writer; each value is a plain read, so the set is not one atomic snapshot). Reads
+     * one array of window states, so a rule and its counters always belong together, even across a reload.
+     */
+    public List<RuleStats> stats() {
+        final RuleState[] current = states;
+        final List<RuleStats> out = new ArrayList<>(current.length);
+        for (final RuleState s : current) {
+            out.add(new RuleStats(s.rule.id(), s.size, s.lateEvents, s.lateDropped, s.keyEvictions,
+                s.valueEvictions, s.saturated, s.skippedNoValue));
+        }
+        return out;
+    }
+
     /** Rare allocations on the event path (slot, entry, slab and scratch growth). */
     public long growths() {
         long g = scratchGrowths + timers.growths();

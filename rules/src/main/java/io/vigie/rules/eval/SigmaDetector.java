@@ -51,6 +51,11 @@ public final class SigmaDetector implements Detector {
         adopt(factory.generation());
     }
 
+    /** This worker's IoC matcher (its counters are read by the metrics page). */
+    IocMatcher ioc() {
+        return ioc;
+    }
+
     /** The rule set this worker currently evaluates. */
     public RuleSet ruleSet() {
         return rules;

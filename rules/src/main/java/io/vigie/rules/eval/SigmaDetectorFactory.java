@@ -6,6 +6,7 @@ import io.vigie.rules.compile.RuleSet;
 import io.vigie.rules.correlation.CorrelationHook;
 import io.vigie.rules.correlation.CorrelationSet;
 import io.vigie.rules.ioc.IndicatorSet;
+import io.vigie.rules.ioc.IocMatcher;
 
 import java.util.List;
 import java.util.Objects;
@@ -130,6 +131,15 @@ public final class SigmaDetectorFactory implements DetectorFactory {
 
     String iocLevel() {
         return iocLevel;
+    }
+
+    /** The IoC matchers of the detectors created so far (one per rule worker), for the metrics page. */
+    public List<IocMatcher> iocMatchers() {
+        final List<IocMatcher> out = new java.util.ArrayList<>(detectors.size());
+        for (final SigmaDetector d : detectors) {
+            out.add(d.ioc());
+        }
+        return out;
     }
 
     @Override

@@ -163,6 +163,13 @@ class CorrelationEngineTest {
         final Harness h = lateScenario(CorrelationConfig.LatePolicy.DROP);
         assertTrue(h.alerts.isEmpty());
         assertEquals(1, h.engine().lateDropped());
+        // the same counts per rule, as the metrics page reads them
+        final List<CorrelationEngine.RuleStats> stats = h.engine().stats();
+        assertEquals(1, stats.size());
+        assertEquals(h.set.rules().get(0).id(), stats.get(0).ruleId());
+        assertEquals(1, stats.get(0).lateEvents());
+        assertEquals(1, stats.get(0).lateDropped());
+        assertEquals(2, stats.get(0).liveKeys());
     }
 
     @Test
