@@ -85,6 +85,14 @@ public final class IndicatorSet {
     }
 
     /**
+     * For an IP indicator returned by {@link #matchIp}: the indicator of the next most specific network that holds
+     * its network (so also the address it matched), or -1. Lets a caller skip an indicator that has expired.
+     */
+    public int enclosingNetwork(final int hit) {
+        return indicators.get(hit).type() == IndicatorType.IPV4 ? v4.enclosing(hit) : v6.enclosing(hit);
+    }
+
+    /**
      * Matches a lower-case domain name, then each parent domain ({@code a.b.example.com} matches an indicator
      * {@code example.com}). Returns the indicator index or -1. No allocation.
      */

@@ -97,6 +97,8 @@ public final class IocMatcher {
         hitCount = 0;
         int alerts = 0;
         final byte[] arena = event.arena();
+        // validity is judged at the event's time (not the clock's): a replay of old logs alerts as live did
+        final long t = event.timestampNanos != TelemetryEvent.NO_TIME ? event.timestampNanos : event.receivedNanos;
         for (int i = 0, n = event.fieldCount(); i < n; i++) {
             final int id = event.fieldId(i);
             final int kind = id >= 0 && id < KIND.length ? KIND[id] : 0;
@@ -106,18 +108,22 @@ public final class IocMatcher {
             final int off = event.valueOffset(i);
             final int len = event.valueLength(i);
             switch (kind) {
-                case IP:
-                    alerts += report(set, set.matchIp(arena, off, len, addr), event, i, sink);
+                case IP: {
+                    int hit = set.matchIp(arena, off, len, addr);
+                    while (hit >= 0 && expired(set, hit, t)) {
+                        hit = set.enclosingNetwork(hit); // the next most specific network that holds the address
+                    }
+                    alerts += report(set, hit, event, i, sink);
                     break;
+                }
                 case DOMAIN:
-                    alerts += report(set, set.matchDomain(lower, 0, lowerCase(arena, off, len, true)), event, i,
-                        sink);
+                    alerts += report(set, validDomain(set, lowerCase(arena, off, len, true), t), event, i, sink);
                     break;
                 case URL: {
-                    alerts += report(set, set.matchUrl(arena, off, len), event, i, sink);
+                    alerts += report(set, valid(set, set.matchUrl(arena, off, len), t), event, i, sink);
                     final int host = urlHost(arena, off, len);
                     if (host > 0) {
-                        alerts += report(set, set.matchDomain(lower, 0, host), event, i, sink);
+                        alerts += report(set, validDomain(set, host, t), event, i, sink);
                     }
                     break;
                 }
@@ -126,8 +132,8 @@ public final class IocMatcher {
                 case SHA256: {
                     final IndicatorType type = kind == MD5 ? IndicatorType.MD5
                         : kind == SHA1 ? IndicatorType.SHA1 : IndicatorType.SHA256;
-                    alerts += report(set, set.matchHash(type, lower, 0, lowerCase(arena, off, len, false)), event,
-                        i, sink);
+                    alerts += report(set, valid(set, set.matchHash(type, lower, 0, lowerCase(arena, off, len, false)),
+                        t), event, i, sink);
                     break;
                 }
                 default:
@@ -135,6 +141,36 @@ public final class IocMatcher {
             }
         }
         return alerts;
+    }
+
+    /** Whether the indicator has expired at event time {@code t}; counts it when so. */
+    private boolean expired(final IndicatorSet set, final int hit, final long t) {
+        if (set.indicator(hit).validAt(t)) {
+            return false;
+        }
+        outsideValidity++;
+        return true;
+    }
+
+    private int valid(final IndicatorSet set, final int hit, final long t) {
+        return hit >= 0 && expired(set, hit, t) ? -1 : hit;
+    }
+
+    /**
+     * The most specific domain indicator valid at {@code t} for the lower-cased name in {@link #lower}[0, n): the
+     * name itself or a parent; a parent is tried when a more specific indicator has expired.
+     */
+    private int validDomain(final IndicatorSet set, final int n, final long t) {
+        int hit = set.matchDomain(lower, 0, n);
+        while (hit >= 0 && expired(set, hit, t)) {
+            // the expired indicator matched the suffix of its own length; go on from the label after its first
+            int from = n - set.indicator(hit).value().length();
+            while (from < n && lower[from] != '.') {
+                from++;
+            }
+            hit = from + 1 < n ? set.matchDomain(lower, from + 1, n - from - 1) : -1;
+        }
+        return hit;
     }
 
     private int lowerCase(final byte[] src, final int off, final int len, final boolean dropTrailingDot) {
@@ -197,11 +233,6 @@ public final class IocMatcher {
         }
         final Indicator ind = set.indicator(hit);
         final long t = event.timestampNanos != TelemetryEvent.NO_TIME ? event.timestampNanos : event.receivedNanos;
-        if (!ind.validAt(t)) {
-            // expired at the event's time (not the clock's): a replay of old logs alerts as live did
-            outsideValidity++;
-            return 0;
-        }
         hits[hitCount++] = hit;
         matches++;
         final Alert a = new Alert();

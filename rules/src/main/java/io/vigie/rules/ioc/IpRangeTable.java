@@ -39,10 +39,14 @@ final class IpRangeTable {
     private final int[] values;
     private final int[] index;
     private final int size;
+    /** Per indicator index: the indicator of the innermost network that strictly holds its network, or -1. */
+    private final int[] enclosing;
 
-    private IpRangeTable(final boolean v4, final long[] hi, final long[] lo, final int[] vals, final int n) {
+    private IpRangeTable(final boolean v4, final long[] hi, final long[] lo, final int[] vals, final int n,
+                         final int[] enclosing) {
         this.v4 = v4;
         this.size = n;
+        this.enclosing = enclosing;
         index = n == 0 ? EMPTY_INDEX : new int[(1 << INDEX_BITS) + 1];
         if (v4) {
             ranges = new long[n];
@@ -69,6 +73,11 @@ final class IpRangeTable {
 
     private int top16(final long hi, final long lo) {
         return v4 ? (int) (lo >>> 16) : (int) (hi >>> 48);
+    }
+
+    /** The indicator of the innermost network strictly holding the network of indicator {@code value}, or -1. */
+    int enclosing(final int value) {
+        return value >= 0 && value < enclosing.length ? enclosing[value] : NONE;
     }
 
     /** Ranges in the table (for tests and sizing). */
@@ -154,6 +163,12 @@ final class IpRangeTable {
 
         IpRangeTable build() {
             final Ranges out = new Ranges(Math.max(16, nets.size() * 2 + 1));
+            int maxValue = -1;
+            for (final long[] n : nets) {
+                maxValue = Math.max(maxValue, (int) n[5]);
+            }
+            final int[] enclosing = new int[maxValue + 1];
+            Arrays.fill(enclosing, NONE);
             final ArrayList<long[]> open = new ArrayList<>();
             for (final long[] n : v4 ? sortedV4() : sortedV6()) {
                 while (!open.isEmpty() && less(top(open)[2], top(open)[3], n[0], n[1])) {
@@ -163,13 +178,14 @@ final class IpRangeTable {
                 if (t != null && t[0] == n[0] && t[1] == n[1] && t[4] == n[4]) {
                     continue; // the same network again: the first added keeps it
                 }
+                enclosing[(int) n[5]] = t == null ? NONE : (int) t[5];
                 open.add(n);
                 out.emit(n[0], n[1], (int) n[5]);
             }
             while (!open.isEmpty()) {
                 close(open, out);
             }
-            return new IpRangeTable(v4, out.hi, out.lo, out.values, out.n);
+            return new IpRangeTable(v4, out.hi, out.lo, out.values, out.n, enclosing);
         }
 
         /**

@@ -160,10 +160,16 @@ class IocTest {
             + "," + indicator(5, "[ipv4-addr:value = '198.51.100.5']", "\"valid_from\":\"2019-01-01T00:00:00+02:00\"")
             + "," + indicator(6, "[domain-name:value = 'OLD.example']", "\"valid_from\":\"2019-01-01T00:00:00Z\","
                 + "\"valid_until\":\"2020-01-01T00:00:00+01:00\"")
+            + "," + indicator(7, "[ipv4-addr:value = '203.0.113.77']", "\"valid_from\":\"2019-01-01T00:00:00Z\","
+                + "\"valid_until\":\"2020-01-01T00:00:00Z\"")
+            + "," + indicator(8, "[ipv4-addr:value = '203.0.113.0/24']", "\"valid_from\":\"2019-01-01T00:00:00Z\"")
+            + "," + indicator(9, "[domain-name:value = 'a.parent.example']", "\"valid_from\":\"2019-01-01T00:00:00Z\","
+                + "\"valid_until\":\"2020-01-01T00:00:00Z\"")
+            + "," + indicator(10, "[domain-name:value = 'parent.example']", "\"valid_from\":\"2019-01-01T00:00:00Z\"")
             + "]}";
         final IndicatorLoader.Result r = IndicatorLoader.parse("cert", bundle.getBytes(StandardCharsets.UTF_8),
             IndicatorLoader.Format.STIX, Tlp.GREEN);
-        assertEquals(4, r.indicators().size(), r.indicators().toString());
+        assertEquals(8, r.indicators().size(), r.indicators().toString());
         assertEquals(2, r.refused().size(), r.refused().toString());
         assertTrue(r.refused().get(0).contains("not a STIX timestamp: 'yesterday'"), r.refused().get(0));
         assertTrue(r.refused().get(1).contains("valid_until is not after valid_from"), r.refused().get(1));
@@ -175,7 +181,8 @@ class IocTest {
         final List<Alert> out = new ArrayList<>();
         final long[] times = {y2019, y2023, y2031};
         final String[] fields = {"destination.ip", "198.51.100.1", "dns.question.name", "www.evil.example",
-            "source.ip", "198.51.100.5", "url.domain", "old.example"};
+            "source.ip", "198.51.100.5", "url.domain", "old.example", "host.ip", "203.0.113.77", "destination.domain",
+            "x.a.parent.example"};
         final List<String> fired = new ArrayList<>();
         for (final long t : times) {
             final TelemetryEvent e = event(9, fields);
@@ -186,13 +193,18 @@ class IocTest {
                 fired.add(t + " " + a.extra.get("indicator_value"));
             }
         }
-        // 198.51.100.1 and old.example (kept through its lower-casing) expired at the start of 2020: a replay of
-        // 2019 logs still finds them, later events do not; valid_from is not applied (matching older events
-        // against newer indicators is a retro-hunt)
-        assertEquals(List.of(y2019 + " 198.51.100.1", y2019 + " evil.example", y2019 + " 198.51.100.5",
-            y2019 + " old.example", y2023 + " evil.example", y2023 + " 198.51.100.5", y2031 + " evil.example",
-            y2031 + " 198.51.100.5"), fired);
-        assertEquals(4, m.outsideValidity());
+        // 198.51.100.1, old.example (kept through its lower-casing), 203.0.113.77 and a.parent.example expired at
+        // the start of 2020: a replay of 2019 logs still finds them; later events do not, and fall back to the
+        // next most specific indicator that is still valid (the /24, the parent domain). valid_from is not applied
+        // (matching older events against newer indicators is a retro-hunt).
+        final List<String> later = List.of(" evil.example", " 198.51.100.5", " 203.0.113.0/24", " parent.example");
+        final List<String> want = new ArrayList<>(List.of(y2019 + " 198.51.100.1", y2019 + " evil.example",
+            y2019 + " 198.51.100.5", y2019 + " old.example", y2019 + " 203.0.113.77", y2019 + " a.parent.example"));
+        for (final long t : new long[] {y2023, y2031}) {
+            later.forEach(v -> want.add(t + v));
+        }
+        assertEquals(want, fired);
+        assertEquals(8, m.outsideValidity());
     }
 
     private static String indicator(final int n, final String pattern, final String validity) {

@@ -58,6 +58,27 @@ class IpRangeTableTest {
         return best;
     }
 
+    /** Indexes of the networks holding the address, longest prefix first, the first of identical ones only. */
+    private static List<Integer> holding(final List<Net> nets, final BigInteger a) {
+        final List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < nets.size(); i++) {
+            final Net n = nets.get(i);
+            if (n.holds(a) && nets.indexOf(n) == i) {
+                out.add(i);
+            }
+        }
+        out.sort((x, y) -> Integer.compare(nets.get(y).prefix(), nets.get(x).prefix()));
+        return out;
+    }
+
+    private static List<Integer> chain(final IndicatorSet set, final int hit) {
+        final List<Integer> out = new ArrayList<>();
+        for (int h = hit; h >= 0; h = set.enclosingNetwork(h)) {
+            out.add(h);
+        }
+        return out;
+    }
+
     private static void check(final int bits, final long seed) {
         final SplittableRandom rnd = new SplittableRandom(seed);
         final BigInteger space = BigInteger.ONE.shiftLeft(bits);
@@ -118,6 +139,8 @@ class IpRangeTableTest {
             assertEquals(want, match(set, addr), () -> "seed " + seed + ", address " + addr);
             if (want >= 0) {
                 hits++;
+                // the chain of enclosing networks: every other network holding the address, longest prefix first
+                assertEquals(holding(nets, p), chain(set, want), () -> "seed " + seed + ", address " + addr);
             }
         }
         assertTrue(hits > probes.size() / 10, "too few hits to test anything: " + hits);
