@@ -1812,8 +1812,12 @@ public final class CorrelationEngine implements CorrelationHook {
         final RuleState[] current = states;
         final List<RuleStats> out = new ArrayList<>(current.length);
         for (final RuleState s : current) {
-            out.add(new RuleStats(s.rule.id(), s.size, s.lateEvents, s.lateDropped, s.keyEvictions,
-                s.valueEvictions, s.saturated, s.skippedNoValue));
+            // without a happens-before edge a state just published by a reload may not look built yet: skip it
+            final CorrelationRule r = s == null ? null : s.rule;
+            if (r != null) {
+                out.add(new RuleStats(r.id(), s.size, s.lateEvents, s.lateDropped, s.keyEvictions,
+                    s.valueEvictions, s.saturated, s.skippedNoValue));
+            }
         }
         return out;
     }
