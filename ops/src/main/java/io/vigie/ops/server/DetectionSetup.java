@@ -241,6 +241,15 @@ public final class DetectionSetup implements AutoCloseable {
             }
             out.family("vigie_ioc_indicators", "gauge", "Indicators in the set the rule workers match against.")
                 .sample("vigie_ioc_indicators", indicators.get().size());
+            final Map<String, IndicatorWatcher.FeedStats> feeds = intel == null ? Map.of() : intel.feedStats();
+            out.family("vigie_ioc_feed_indicators", "gauge", "Indicators of each feed's last good load.");
+            feeds.forEach((name, f) -> out.sample("vigie_ioc_feed_indicators", f.indicators(), "feed", name));
+            out.family("vigie_ioc_feed_refused", "gauge", "Entries each feed's last good load refused (reasons in "
+                + "the log).");
+            feeds.forEach((name, f) -> out.sample("vigie_ioc_feed_refused", f.refused(), "feed", name));
+            out.family("vigie_ioc_feed_failures_total", "counter", "Polls that could not load the feed (it keeps its "
+                + "previous indicators).");
+            feeds.forEach((name, f) -> out.sample("vigie_ioc_feed_failures_total", f.failures(), "feed", name));
             out.family("vigie_ioc_events_checked_total", "counter", "Events matched against a non-empty indicator "
                 + "set.").sample("vigie_ioc_events_checked_total", checked);
             out.family("vigie_ioc_hits_total", "counter", "IoC alerts (one per distinct indicator per event).")

@@ -252,6 +252,8 @@ class RuleReloaderIT {
                 HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(metrics.contains("\nvigie_ioc_hits_total 2\n"), metrics);
             assertTrue(metrics.contains("\nvigie_ioc_indicators 2\n"), metrics);
+            assertTrue(metrics.contains("\nvigie_ioc_feed_indicators{feed=\"test-feed\"} 2\n"), metrics);
+            assertTrue(metrics.contains("\nvigie_ioc_feed_failures_total{feed=\"test-feed\"} 0\n"), metrics);
             // every event once, on the worker owning its seq: 108 + 3000 + 3000 + 18 + 10
             assertTrue(metrics.contains("\nvigie_ioc_events_checked_total 6136\n"), metrics);
             assertTrue(metrics.contains("# TYPE vigie_correlation_late_events_total counter\n"), metrics);

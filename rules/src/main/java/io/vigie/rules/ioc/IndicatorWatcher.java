@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,20 @@ public final class IndicatorWatcher implements AutoCloseable {
     private final Map<String, String> markers = new LinkedHashMap<>();
     private final Map<String, String[]> validators = new LinkedHashMap<>();
     private final List<String> errors = new ArrayList<>();
+    private final Map<String, Long> failures = new LinkedHashMap<>();
+    /** Per feed, after each poll: indicators, refused entries, failed polls so far. Read from any thread. */
+    private volatile Map<String, FeedStats> stats = Map.of();
     private ScheduledFuture<?> task;
+
+    /**
+     * One feed's counts after the last poll.
+     *
+     * @param indicators indicators of its last good load
+     * @param refused    entries its last good load refused (with reasons in the log)
+     * @param failures   polls that could not load it (unreachable, unreadable), since start
+     */
+    public record FeedStats(int indicators, int refused, long failures) {
+    }
 
     /** A watcher of {@code sources} that publishes into {@code target}. */
     public IndicatorWatcher(final List<IndicatorLoader.Source> sources, final AtomicReference<IndicatorSet> target) {
@@ -48,6 +62,7 @@ public final class IndicatorWatcher implements AutoCloseable {
                 changed |= refresh(s);
             } catch (final IOException | RuntimeException e) {
                 errors.add(s.name + ": " + e.getMessage());
+                failures.merge(s.name, 1L, Long::sum);
                 LOG.warn("ioc feed failed, feed={}, uri={}, error={}", s.name, s.uri, e.toString());
             }
         }
@@ -61,7 +76,19 @@ public final class IndicatorWatcher implements AutoCloseable {
             }
             LOG.info("ioc reload, feeds={}, indicators={}, refused={}", all.size(), set.size(), refused);
         }
+        final Map<String, FeedStats> now = new LinkedHashMap<>();
+        for (final IndicatorLoader.Source s : sources) {
+            final IndicatorLoader.Result r = results.get(s.name);
+            now.put(s.name, new FeedStats(r == null ? 0 : r.indicators().size(), r == null ? 0 : r.refused().size(),
+                failures.getOrDefault(s.name, 0L)));
+        }
+        stats = Collections.unmodifiableMap(now);
         return changed;
+    }
+
+    /** Each feed's counts after the last poll, in configuration order (any thread). */
+    public Map<String, FeedStats> feedStats() {
+        return stats;
     }
 
     private boolean refresh(final IndicatorLoader.Source s) throws IOException {

@@ -343,10 +343,13 @@ class IocTest {
             Files.setLastModifiedTime(f, FileTime.fromMillis(Files.getLastModifiedTime(f).toMillis() + 5000));
             assertTrue(w.pollOnce());
             assertEquals(2, ref.get().size());
+            assertEquals(new IndicatorWatcher.FeedStats(2, 0, 0), w.feedStats().get("local"));
             Files.delete(f);
             assertFalse(w.pollOnce());
             assertEquals(1, w.lastErrors().size());
             assertEquals(2, ref.get().size(), "a failing feed keeps its indicators");
+            assertFalse(w.pollOnce());
+            assertEquals(new IndicatorWatcher.FeedStats(2, 0, 2), w.feedStats().get("local"), "failures counted");
         }
     }
 
