@@ -38,14 +38,12 @@ final class IpRangeTable {
     private final long[] startLo;
     private final int[] values;
     private final int[] index;
-    private final int size;
     /** Per indicator index: the indicator of the innermost network that strictly holds its network, or -1. */
     private final int[] enclosing;
 
     private IpRangeTable(final boolean v4, final long[] hi, final long[] lo, final int[] vals, final int n,
                          final int[] enclosing) {
         this.v4 = v4;
-        this.size = n;
         this.enclosing = enclosing;
         index = n == 0 ? EMPTY_INDEX : new int[(1 << INDEX_BITS) + 1];
         if (v4) {
@@ -78,11 +76,6 @@ final class IpRangeTable {
     /** The indicator of the innermost network strictly holding the network of indicator {@code value}, or -1. */
     int enclosing(final int value) {
         return value >= 0 && value < enclosing.length ? enclosing[value] : NONE;
-    }
-
-    /** Ranges in the table (for tests and sizing). */
-    int size() {
-        return size;
     }
 
     /** The indicator of the most specific network holding the IPv4 address {@code a} (unsigned), or -1. */
@@ -171,7 +164,7 @@ final class IpRangeTable {
             Arrays.fill(enclosing, NONE);
             final ArrayList<long[]> open = new ArrayList<>();
             for (final long[] n : v4 ? sortedV4() : sortedV6()) {
-                while (!open.isEmpty() && less(top(open)[2], top(open)[3], n[0], n[1])) {
+                while (!open.isEmpty() && compare(top(open)[2], top(open)[3], n[0], n[1]) < 0) {
                     close(open, out);
                 }
                 final long[] t = open.isEmpty() ? null : top(open);
@@ -217,17 +210,17 @@ final class IpRangeTable {
         }
 
         private static int compareStart(final long[] a, final long[] b) {
-            final int c = Long.compareUnsigned(a[0], b[0]);
-            return c != 0 ? c : Long.compareUnsigned(a[1], b[1]);
+            return compare(a[0], a[1], b[0], b[1]);
+        }
+
+        /** Compares two unsigned 128-bit values given as high and low words. */
+        private static int compare(final long aHi, final long aLo, final long bHi, final long bLo) {
+            final int c = Long.compareUnsigned(aHi, bHi);
+            return c != 0 ? c : Long.compareUnsigned(aLo, bLo);
         }
 
         private static long[] top(final List<long[]> open) {
             return open.get(open.size() - 1);
-        }
-
-        private static boolean less(final long aHi, final long aLo, final long bHi, final long bLo) {
-            final int c = Long.compareUnsigned(aHi, bHi);
-            return c < 0 || (c == 0 && Long.compareUnsigned(aLo, bLo) < 0);
         }
 
         /** Pops the innermost open network; the range after its end belongs to the next one out (or none). */

@@ -1,5 +1,11 @@
 package io.vigie.bench.jmh.codec;
 
+import io.vigie.engine.ring.EventFormat;
+import io.vigie.engine.ring.TelemetryEvent;
+import io.vigie.ingest.codec.AutoDetectDecoder;
+import io.vigie.ingest.codec.DecoderSettings;
+import io.vigie.ingest.codec.message.MessageDecoders;
+
 import java.nio.charset.StandardCharsets;
 
 /** Realistic frames for the decoder benchmarks (shapes of the corpus: auth.log, RFC 5424 from rsyslog, access log). */
@@ -49,5 +55,21 @@ public final class SampleLines {
             out[i] = lines[i].getBytes(StandardCharsets.UTF_8);
         }
         return out;
+    }
+
+    /** The decoder a listener with {@code format: auto} and default settings runs. */
+    public static AutoDetectDecoder autoDecoder() {
+        return new AutoDetectDecoder(EventFormat.AUTO, new DecoderSettings(), new MessageDecoders());
+    }
+
+    /** A new event holding {@code line} as received (fixed receive time), decoded, with journal seq {@code seq}. */
+    public static TelemetryEvent decoded(final AutoDetectDecoder decoder, final byte[] line, final long seq) {
+        final TelemetryEvent e = new TelemetryEvent();
+        e.reset();
+        e.receivedNanos = 1_764_748_862_000_000_000L;
+        e.setRaw(line, 0, line.length);
+        decoder.decode(e);
+        e.seq = seq;
+        return e;
     }
 }

@@ -1,13 +1,12 @@
 package io.vigie.bench.jmh.rules;
 
+import io.vigie.bench.jmh.codec.SampleLines;
 import io.vigie.engine.alert.Alert;
 import io.vigie.engine.alert.Tlp;
 import io.vigie.engine.detect.AlertSink;
 import io.vigie.engine.ring.EventFormat;
 import io.vigie.engine.ring.TelemetryEvent;
 import io.vigie.ingest.codec.AutoDetectDecoder;
-import io.vigie.ingest.codec.DecoderSettings;
-import io.vigie.ingest.codec.message.MessageDecoders;
 import io.vigie.rules.ioc.Indicator;
 import io.vigie.rules.ioc.IndicatorSet;
 import io.vigie.rules.ioc.IndicatorType;
@@ -118,8 +117,7 @@ public class IocMatchBenchmark {
         }
         matcher = new IocMatcher(new AtomicReference<>(b.build()), 0, 1);
 
-        final AutoDetectDecoder decoder = new AutoDetectDecoder(EventFormat.AUTO, new DecoderSettings(),
-            new MessageDecoders());
+        final AutoDetectDecoder decoder = SampleLines.autoDecoder();
         final boolean proxy = "proxy".equals(kind);
         events = new TelemetryEvent[EVENTS];
         for (int i = 0; i < EVENTS; i++) {
@@ -140,16 +138,10 @@ public class IocMatchBenchmark {
                     + " act=allow deviceInboundInterface=ethernet1/1 deviceOutboundInterface=ethernet1/2"
                     + " cs1Label=Rule cs1=allow-out cs2Label=App cs2=ssl in=" + rnd.nextInt(100_000) + " out="
                     + rnd.nextInt(100_000) + " cnt=1";
-            final byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-            final TelemetryEvent e = new TelemetryEvent();
-            e.reset();
-            e.receivedNanos = 1_764_748_862_000_000_000L;
-            e.setRaw(bytes, 0, bytes.length);
-            decoder.decode(e);
+            final TelemetryEvent e = SampleLines.decoded(decoder, line.getBytes(StandardCharsets.UTF_8), i);
             if (e.format != EventFormat.CEF) {
                 throw new IllegalStateException("not decoded as CEF: " + line);
             }
-            e.seq = i;
             events[i] = e;
         }
     }

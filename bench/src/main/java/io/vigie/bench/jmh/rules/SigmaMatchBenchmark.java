@@ -4,11 +4,8 @@ import io.vigie.bench.jmh.codec.SampleLines;
 import io.vigie.engine.alert.Alert;
 import io.vigie.engine.detect.AlertSink;
 import io.vigie.engine.detect.Detector;
-import io.vigie.engine.ring.EventFormat;
 import io.vigie.engine.ring.TelemetryEvent;
 import io.vigie.ingest.codec.AutoDetectDecoder;
-import io.vigie.ingest.codec.DecoderSettings;
-import io.vigie.ingest.codec.message.MessageDecoders;
 import io.vigie.rules.RuleConfig;
 import io.vigie.rules.compile.RuleSet;
 import io.vigie.rules.eval.SigmaDetectorFactory;
@@ -59,8 +56,7 @@ public class SigmaMatchBenchmark {
         final RuleSet rules = loaded.ruleSet().withPrefilter(prefilter);
         detector = new SigmaDetectorFactory(rules, "bench").create(0, 1);
         detector.onStart();
-        final AutoDetectDecoder decoder = new AutoDetectDecoder(EventFormat.AUTO, new DecoderSettings(),
-            new MessageDecoders());
+        final AutoDetectDecoder decoder = SampleLines.autoDecoder();
         final byte[][][] sets = {SampleLines.RFC3164, SampleLines.RFC5424, SampleLines.ACCESS};
         int n = 0;
         for (final byte[][] s : sets) {
@@ -70,13 +66,8 @@ public class SigmaMatchBenchmark {
         int i = 0;
         for (final byte[][] s : sets) {
             for (final byte[] line : s) {
-                final TelemetryEvent e = new TelemetryEvent();
-                e.reset();
-                e.receivedNanos = 1_764_748_862_000_000_000L;
-                e.setRaw(line, 0, line.length);
-                decoder.decode(e);
-                e.seq = i;
-                events[i++] = e;
+                events[i] = SampleLines.decoded(decoder, line, i);
+                i++;
             }
         }
     }
